@@ -1,0 +1,72 @@
+/** Public data shapes of a FilerNode: what its events carry and its snapshots return. */
+
+export type PeerInfo = {
+  /** `host:port`, as the peer names itself. */
+  id: string;
+  host: string;
+  port: number;
+};
+
+export type FileEntry = {
+  /** Name as shown to people (decoded; may contain spaces). */
+  name: string;
+  /** True when this node shares the file itself. */
+  local: boolean;
+  /** Remote owners' peer ids (empty for a purely local file). */
+  owners: string[];
+  /** Size in bytes when known (local files, SIZE extension, finished downloads). */
+  size?: number;
+};
+
+export type TransferState = 'running' | 'done' | 'failed' | 'cancelled';
+
+export type TransferInfo = {
+  id: number;
+  name: string;
+  owner: string;
+  state: TransferState;
+  /** Bytes written so far. */
+  received: number;
+  /** Total bytes, known once the reply header arrived. */
+  total?: number;
+  startedAt: number;
+  finishedAt?: number;
+  /** Final path on disk when done. */
+  path?: string;
+  /** One-line reason when failed or cancelled. */
+  error?: string;
+};
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export type LogEntry = {
+  time: number;
+  level: LogLevel;
+  message: string;
+};
+
+export type PeerRemovedReason = 'quit' | 'unreachable' | 'removed';
+
+export type SearchResult = {
+  key: string;
+  name: string;
+  owner: string;
+};
+
+/** Every event a FilerNode emits, with its arguments. */
+export type FilerNodeEvents = {
+  listening: [info: {id: string; port: number}];
+  'peer-added': [peer: PeerInfo];
+  'peer-removed': [peer: PeerInfo, reason: PeerRemovedReason];
+  /** A name appeared or changed (new owner, size learned, became local). */
+  'file-added': [file: FileEntry];
+  'file-removed': [name: string];
+  'search-started': [search: {key: string; ttl: number}];
+  'search-result': [result: SearchResult];
+  'transfer-start': [transfer: TransferInfo];
+  'transfer-progress': [transfer: TransferInfo];
+  'transfer-done': [transfer: TransferInfo];
+  'transfer-failed': [transfer: TransferInfo];
+  log: [entry: LogEntry];
+  closed: [];
+};

@@ -1,0 +1,84 @@
+/**
+ * Error classes with stable codes, so callers can tell a timeout from a refused
+ * connection and show each as one clear line.
+ */
+export class FilerError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: {cause?: unknown}) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+export class FrameTooLargeError extends FilerError {
+  constructor(length: number, limit: number) {
+    super(
+      'ERR_FRAME_TOO_LARGE',
+      `frame of ${length} bytes exceeds the limit of ${limit} bytes`,
+    );
+  }
+}
+
+export class TruncatedFrameError extends FilerError {
+  constructor(detail: string) {
+    super('ERR_FRAME_TRUNCATED', `connection closed inside a frame (${detail})`);
+  }
+}
+
+export class MalformedMessageError extends FilerError {
+  constructor(message: string) {
+    super('ERR_MALFORMED_MESSAGE', message);
+  }
+}
+
+export class PeerUnreachableError extends FilerError {
+  constructor(address: string, options?: {cause?: unknown}) {
+    const reason =
+      options?.cause instanceof Error && 'code' in options.cause
+        ? ` (${String(options.cause.code)})`
+        : '';
+    super('ERR_PEER_UNREACHABLE', `peer ${address} is unreachable${reason}`, options);
+  }
+}
+
+export class PeerTimeoutError extends FilerError {
+  constructor(address: string, phase: string) {
+    super('ERR_PEER_TIMEOUT', `peer ${address} timed out while ${phase}`);
+  }
+}
+
+export class RemoteError extends FilerError {
+  /** The text of the peer's ERRO reply. */
+  readonly remoteMessage: string;
+
+  constructor(address: string, remoteMessage: string) {
+    super('ERR_REMOTE', `peer ${address} replied: ${remoteMessage}`);
+    this.remoteMessage = remoteMessage;
+  }
+}
+
+export class UnexpectedReplyError extends FilerError {
+  constructor(address: string, detail: string) {
+    super('ERR_UNEXPECTED_REPLY', `peer ${address} sent an unexpected reply: ${detail}`);
+  }
+}
+
+export class UnsafeNameError extends FilerError {
+  constructor(name: string, reason: string) {
+    super('ERR_UNSAFE_NAME', `refused file name ${JSON.stringify(name)}: ${reason}`);
+  }
+}
+
+export class TransferCancelledError extends FilerError {
+  constructor() {
+    super('ERR_CANCELLED', 'transfer cancelled');
+  }
+}
+
+/** One line for a person, whatever was thrown. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
