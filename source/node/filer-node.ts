@@ -98,6 +98,7 @@ const OWNERS_PER_RESPONSE = 3;
 const PROGRESS_INTERVAL_MS = 100;
 const LOG_HISTORY = 500;
 const QUIT_TIMEOUT_MS = 1_000;
+const MAX_FINISHED_TRANSFERS = 50;
 
 type RunningTransfer = {info: TransferInfo; controller: AbortController};
 
@@ -594,7 +595,18 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
    * Downloads a remote file into the download directory, trying each known
    * owner in turn (or only `owner`). Resolves with the finished transfer.
    */
-  async fetch(name: string, owner?: string): Promise<TransferInfo> {
+  fetch(name: string, owner?: string): Promise<TransferInfo> {
+    return this.startFetch(name, owner).done;
+  }
+
+  /**
+   * Checks the request at once (throws if it cannot start) and returns the new
+   * transfer; `done` settles when it finished or failed.
+   */
+  startFetch(
+    name: string,
+    owner?: string,
+  ): {transfer: TransferInfo; done: Promise<TransferInfo>} {
     assertSafeName(name);
     const entry = this.catalog.entry(name);
     if (entry?.local) {
@@ -607,8 +619,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
         `no peer is known to have ${name}; search first`,
       );
     }
-    const wireName = this.catalog.wireName(name) ?? encodeWireName(name);
-    const controller = new AbortController();
+    if (!this.isOpen) throw new FilerError('ERR_CLOSED', 'the node is closed');
     const info: TransferInfo = {
       id: this.nextTransferId++,
       name,
@@ -617,6 +628,15 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       received: 0,
       startedAt: Date.now(),
     };
+    const done = this.runTransfer(info, owners);
+    done.catch(() => undefined); // reported through events; callers may ignore it
+    return {transfer: {...info}, done};
+  }
+
+  private async runTransfer(info: TransferInfo, owners: string[]): Promise<TransferInfo> {
+    const {name} = info;
+    const wireName = this.catalog.wireName(name) ?? encodeWireName(name);
+    const controller = new AbortController();
     this.transferTable.set(info.id, {info, controller});
     this.log('info', `fetching ${name} from ${info.owner}`);
     this.emit('transfer-start', {...info});
@@ -643,6 +663,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
         } satisfies Partial<TransferInfo>);
         this.shareFile(result.name, result.path, result.size);
         this.log('info', `fetched ${name} (${result.size} bytes) into ${result.path}`);
+        this.pruneFinishedTransfers();
         this.emit('transfer-done', {...info});
         return {...info};
       } catch (error) {
@@ -665,6 +686,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       cancelled ? 'info' : 'error',
       `fetch of ${name} ${cancelled ? 'cancelled' : 'failed'}`,
     );
+    this.pruneFinishedTransfers();
     this.emit('transfer-failed', {...info});
     throw lastError;
   }
@@ -698,6 +720,16 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
         }
       },
     });
+  }
+
+  /** Finished transfers stay listed for the UI, but only the latest few. */
+  private pruneFinishedTransfers(): void {
+    const finished = [...this.transferTable.values()].filter(
+      ({info}) => info.state !== 'running',
+    );
+    for (const {info} of finished.slice(0, -MAX_FINISHED_TRANSFERS)) {
+      this.transferTable.delete(info.id);
+    }
   }
 
   /** Stops a running transfer; its part file is removed. */

@@ -1,0 +1,83 @@
+/** The headless mode's stdin commands: one line → a typed command, or a reason it is wrong. */
+import {parsePeerId, type PeerAddress} from '../protocol/messages.js';
+
+export type HeadlessCommand =
+  | {kind: 'add'; path: string}
+  | {kind: 'search'; key: string}
+  | {kind: 'fetch'; name: string; owner?: string}
+  | {kind: 'cancel'; transferId: number}
+  | {kind: 'peers'}
+  | {kind: 'files'}
+  | {kind: 'transfers'}
+  | {kind: 'remove'; peerId: string}
+  | {kind: 'rebuild'; contact: PeerAddress}
+  | {kind: 'refresh'}
+  | {kind: 'help'}
+  | {kind: 'quit'};
+
+export const HEADLESS_HELP = [
+  'add PATH             share a file or every file under a directory',
+  'search KEY           ask the network for names containing KEY',
+  'fetch NAME [PEER]    download NAME (from PEER, else from any owner)',
+  'cancel ID            stop a running transfer',
+  'peers | files | transfers   list what this node knows',
+  'remove PEER          send QUIT to PEER and forget it',
+  'rebuild HOST:PORT    join again through HOST:PORT (3 hops)',
+  'refresh              check now which peers are alive',
+  'quit                 leave the network and exit',
+];
+
+export type ParsedCommand =
+  {ok: true; command: HeadlessCommand} | {ok: false; error: string};
+
+export function parseHeadlessCommand(line: string): ParsedCommand | undefined {
+  const trimmed = line.trim();
+  if (trimmed === '') return undefined;
+  const space = trimmed.search(/\s/);
+  const verb = (space === -1 ? trimmed : trimmed.slice(0, space)).toLowerCase();
+  const rest = space === -1 ? '' : trimmed.slice(space).trim();
+  const fail = (error: string): ParsedCommand => ({ok: false, error});
+  const ok = (command: HeadlessCommand): ParsedCommand => ({ok: true, command});
+  const needs = (what: string): ParsedCommand => fail(`${verb} needs ${what}`);
+  switch (verb) {
+    case 'add':
+      return rest ? ok({kind: 'add', path: rest}) : needs('a PATH');
+    case 'search':
+      return rest ? ok({kind: 'search', key: rest}) : needs('a KEY');
+    case 'fetch': {
+      if (!rest) return needs('a NAME');
+      // A last word that is host:port names the owner; names may contain spaces.
+      const lastSpace = rest.search(/\s\S+$/);
+      const lastWord = lastSpace === -1 ? '' : rest.slice(lastSpace).trim();
+      if (lastWord && parsePeerId(lastWord)) {
+        return ok({
+          kind: 'fetch',
+          name: rest.slice(0, lastSpace).trim(),
+          owner: lastWord,
+        });
+      }
+      return ok({kind: 'fetch', name: rest});
+    }
+    case 'cancel':
+      return /^\d+$/.test(rest)
+        ? ok({kind: 'cancel', transferId: Number(rest)})
+        : needs('a transfer ID');
+    case 'remove':
+      return rest ? ok({kind: 'remove', peerId: rest}) : needs('a PEER id (host:port)');
+    case 'rebuild': {
+      const contact = parsePeerId(rest);
+      return contact ? ok({kind: 'rebuild', contact}) : needs('HOST:PORT');
+    }
+    case 'peers':
+    case 'files':
+    case 'transfers':
+    case 'refresh':
+    case 'help':
+    case 'quit':
+      return rest ? fail(`${verb} takes no arguments`) : ok({kind: verb});
+    case 'exit':
+      return ok({kind: 'quit'});
+    default:
+      return fail(`unknown command "${verb}"; type help for the list`);
+  }
+}
