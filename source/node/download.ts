@@ -95,9 +95,8 @@ async function openPartFile(
 export function alternativeName(fileName: string, attempt: number): string {
   if (attempt === 0) return fileName;
   const extension = path.extname(fileName);
-  const stem =
-    extension && extension !== fileName ? fileName.slice(0, -extension.length) : fileName;
-  return `${stem} (${attempt})${stem === fileName ? '' : extension}`;
+  const stem = fileName.slice(0, fileName.length - extension.length);
+  return `${stem} (${attempt})${extension}`;
 }
 
 /** Gives the part file its final name without replacing any existing file. */
