@@ -97,10 +97,10 @@ if (config.headless) {
     verbose: config.verbose,
     input: process.stdin,
   });
-  await openOrExit(node, config);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void node.close());
   }
+  await openOrExit(node, config);
   void startNetwork(node, config);
   await finished;
   process.exit(0);

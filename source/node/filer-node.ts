@@ -116,6 +116,8 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
   private readonly registry = new SocketRegistry();
   private readonly server: PeerServer;
   private readonly transferTable = new Map<number, RunningTransfer>();
+  /** Settles when each running transfer has finished and cleaned up its part file. */
+  private readonly runningTransfers = new Set<Promise<unknown>>();
   private readonly seenQueries = new Map<string, {ttl: number; expires: number}>();
   private readonly logHistory: LogEntry[] = [];
   private latest: LatestSearch | undefined;
@@ -165,6 +167,11 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       this.options.port,
       this.options.bindHost,
     );
+    if (this.closing) {
+      // close() was called while we were starting to listen.
+      await this.server.close();
+      return;
+    }
     this.state = 'open';
     if (this.options.stabilizeIntervalMs > 0) {
       this.stabilizer = setInterval(
@@ -188,6 +195,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     this.state = 'closing';
     clearInterval(this.stabilizer);
     for (const {controller} of this.transferTable.values()) controller.abort();
+    await Promise.all(this.runningTransfers);
     if (wasOpen) {
       await Promise.all(
         this.peerTable.list().map((peer) =>
@@ -629,7 +637,10 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       startedAt: Date.now(),
     };
     const done = this.runTransfer(info, owners);
-    done.catch(() => undefined); // reported through events; callers may ignore it
+    // Reported through events; callers may ignore the promise.
+    const settled = done.catch(() => undefined);
+    this.runningTransfers.add(settled);
+    void settled.then(() => this.runningTransfers.delete(settled));
     return {transfer: {...info}, done};
   }
 

@@ -150,28 +150,17 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
-test(
-  'SIGTERM right after the "listening as" line still exits 0',
-  {
-    ...TIMEOUT,
-    todo: 'cli.ts installs the SIGINT/SIGTERM handlers only after the listening line (race)',
-  },
-  async (t) => {
-    const network = testNetwork(t);
-    const downloads = await network.tempDir('cli-early-signal');
-    // The window is about a millisecond, so a few tries are needed to hit it.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const cli = startHeadless(t, ['0', '0', '--download-dir', downloads]);
-      await listeningId(cli);
-      cli.signal('SIGTERM');
-      assert.deepEqual(
-        await cli.waitForExit(),
-        {code: 0, signal: null},
-        `try ${attempt}`,
-      );
-    }
-  },
-);
+test('SIGTERM right after the "listening as" line still exits 0', TIMEOUT, async (t) => {
+  const network = testNetwork(t);
+  const downloads = await network.tempDir('cli-early-signal');
+  // The window is about a millisecond, so a few tries are needed to hit it.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const cli = startHeadless(t, ['0', '0', '--download-dir', downloads]);
+    await listeningId(cli);
+    cli.signal('SIGTERM');
+    assert.deepEqual(await cli.waitForExit(), {code: 0, signal: null}, `try ${attempt}`);
+  }
+});
 
 test(
   'a wrong command gets one error line and the process keeps running',
@@ -242,27 +231,20 @@ test('a port in use exits 1 with one line on stderr', TIMEOUT, async (t) => {
   );
 });
 
-test(
-  'quit during a download leaves no .part file',
-  {
-    ...TIMEOUT,
-    todo: 'FilerNode.close() does not await aborted transfers; cli.ts then calls process.exit',
-  },
-  async (t) => {
-    const network = testNetwork(t);
-    const downloads = await network.tempDir('cli-quit');
-    const owner = await network.startStallingOwner(4 * MiB, 1000);
-    const cli = startHeadless(t, ['0', '5', '--download-dir', downloads]);
-    await listeningId(cli);
-    await cli.request(
-      `fetch stalled.bin ${owner.id}`,
-      (record) =>
-        record.event === 'transfer-progress' &&
-        (record.transfer as {received: number}).received > 0,
-    );
-    assert.deepEqual(await fs.readdir(downloads), ['stalled.bin.part']);
-    cli.send('quit');
-    assert.deepEqual(await cli.waitForExit(), {code: 0, signal: null});
-    assert.deepEqual(await fs.readdir(downloads), []);
-  },
-);
+test('quit during a download leaves no .part file', TIMEOUT, async (t) => {
+  const network = testNetwork(t);
+  const downloads = await network.tempDir('cli-quit');
+  const owner = await network.startStallingOwner(4 * MiB, 1000);
+  const cli = startHeadless(t, ['0', '5', '--download-dir', downloads]);
+  await listeningId(cli);
+  await cli.request(
+    `fetch stalled.bin ${owner.id}`,
+    (record) =>
+      record.event === 'transfer-progress' &&
+      (record.transfer as {received: number}).received > 0,
+  );
+  assert.deepEqual(await fs.readdir(downloads), ['stalled.bin.part']);
+  cli.send('quit');
+  assert.deepEqual(await cli.waitForExit(), {code: 0, signal: null});
+  assert.deepEqual(await fs.readdir(downloads), []);
+});

@@ -414,10 +414,7 @@ test('a fetch that breaks mid-body falls back to the next owner', SHORT, async (
 
 test(
   'close() during a transfer resolves only once the .part file is gone',
-  {
-    ...SHORT,
-    todo: 'FilerNode.shutdown aborts transfers but does not await them: .part survives close()',
-  },
+  SHORT,
   async (t) => {
     const network = testNetwork(t);
     const a = await network.startNode();
