@@ -3,7 +3,7 @@
  * Pure functions; the node decides what the messages mean.
  */
 import {MalformedMessageError} from './errors.js';
-import {splitFields, stripWhitespace} from './wire-name.js';
+import {hasWhitespace, splitFields, stripWhitespace} from './wire-name.js';
 
 export const MessageType = {
   name: 'NAME',
@@ -48,7 +48,7 @@ export function parsePeerId(peerId: string): PeerAddress | undefined {
   if (colon <= 0) return undefined;
   const host = peerId.slice(0, colon);
   const port = parsePort(peerId.slice(colon + 1));
-  if (port === undefined || splitFields(host).length !== 1 || host.length > 255) {
+  if (port === undefined || hasWhitespace(host) || host.length > 255) {
     return undefined;
   }
   return {host, port};

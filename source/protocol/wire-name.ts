@@ -8,11 +8,12 @@
  * as it is.
  */
 
-// Python's str.isspace() set, plus JavaScript's \s (which adds U+FEFF).
+// Python's str.isspace() set: what str.split() and str.strip() cut at.
 const WHITESPACE =
   '\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005' +
-  '\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
-const ESCAPED = new Set([...WHITESPACE, '%']);
+  '\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
+// Also escaped: U+FEFF, which JavaScript's \s counts as whitespace (Python does not).
+const ESCAPED = new Set([...WHITESPACE, '\ufeff', '%']);
 
 function percentBytes(character: string): string {
   return [...Buffer.from(character, 'utf8')]
