@@ -103,12 +103,14 @@ export class PeerServer {
     const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     const decoder = new FrameDecoder({maxDataLength: this.limits.maxRequestData});
     socket.on('error', () => socket.destroy());
-    socket.setTimeout(this.limits.requestTimeoutMs, () => {
+    // A fixed deadline from accept: a client trickling bytes cannot hold the slot.
+    const deadline = setTimeout(() => {
       this.warn(
         `closing ${remote}: no complete request within ${this.limits.requestTimeoutMs} ms`,
       );
       socket.destroy();
-    });
+    }, this.limits.requestTimeoutMs);
+    socket.once('close', () => clearTimeout(deadline));
     const onData = (chunk: Buffer): void => {
       let frame: Frame | undefined;
       try {
@@ -121,6 +123,7 @@ export class PeerServer {
       if (frame === undefined) return;
       socket.off('data', onData);
       socket.pause();
+      clearTimeout(deadline);
       socket.setTimeout(this.limits.replyIdleTimeoutMs, () => socket.destroy());
       void this.respond({...frame, remote}, socket);
     };
