@@ -1,0 +1,29 @@
+export type ListWindow = {
+  /** First visible row. */
+  start: number;
+  /** One past the last visible row. */
+  end: number;
+};
+
+/**
+ * Where a list of `total` rows shown `height` at a time should start so that
+ * `selected` is visible, moving as little as possible from `offset` (the
+ * previous start): the view scrolls only when the selection leaves it.
+ */
+export function scrollOffset(
+  offset: number,
+  selected: number,
+  height: number,
+  total: number,
+): number {
+  if (height <= 0 || total <= height) return 0;
+  const maxStart = total - height;
+  let start = Math.min(Math.max(offset, 0), maxStart);
+  if (selected < start) start = selected;
+  else if (selected >= start + height) start = selected - height + 1;
+  return Math.min(Math.max(start, 0), maxStart);
+}
+
+export function listWindow(start: number, height: number, total: number): ListWindow {
+  return {start, end: Math.min(total, start + Math.max(height, 0))};
+}

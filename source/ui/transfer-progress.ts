@@ -1,0 +1,29 @@
+import type {TransferInfo} from '../node/types.js';
+
+export type TransferProgress = {
+  /** 0..1 once the total is known. */
+  fraction: number | undefined;
+  /** Bytes per second since the transfer started. */
+  rate: number;
+  /** Seconds left at that rate, when it can be told. */
+  eta: number | undefined;
+};
+
+export function transferProgress(transfer: TransferInfo, now: number): TransferProgress {
+  const {received, total} = transfer;
+  const seconds = Math.max(now - transfer.startedAt, 1) / 1000;
+  const rate = received / seconds;
+  const fraction =
+    total === undefined ? undefined : total === 0 ? 1 : Math.min(received / total, 1);
+  const eta =
+    total === undefined || rate <= 0 ? undefined : Math.max(total - received, 0) / rate;
+  return {fraction, rate, eta};
+}
+
+/** `width` cells of a bar: filled for the done part. */
+export function progressCells(fraction: number | undefined, width: number): string {
+  if (width <= 0) return '';
+  if (fraction === undefined) return '░'.repeat(width);
+  const filled = Math.round(Math.min(Math.max(fraction, 0), 1) * width);
+  return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
