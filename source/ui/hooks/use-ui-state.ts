@@ -1,0 +1,66 @@
+import {useEffect, useMemo, useSyncExternalStore} from 'react';
+import type {FileEntry, PeerInfo} from '../../node/types.js';
+import type {NodeSnapshot} from '../node-store.js';
+import {resolveIndex, selectIndex} from '../selection.js';
+import type {UiState} from '../ui-state.js';
+import {UiStore} from '../ui-store.js';
+
+export type Lists = {
+  files: readonly FileEntry[];
+  peers: readonly PeerInfo[];
+  fileNames: readonly string[];
+  peerIds: readonly string[];
+};
+
+export type Selected = {
+  /** -1 when the list is empty. */
+  fileIndex: number;
+  peerIndex: number;
+  file: FileEntry | undefined;
+  peer: PeerInfo | undefined;
+};
+
+export type UiView = {store: UiStore; state: UiState; lists: Lists; selected: Selected};
+
+/** Focus, mode and selections, with the selections resolved against the node's lists. */
+export function useUiState(snapshot: NodeSnapshot): UiView {
+  const store = useMemo(() => new UiStore(), []);
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  const {files, peers, search} = snapshot;
+  const fileNames = useMemo(() => files.map((file) => file.name), [files]);
+  const peerIds = useMemo(() => peers.map((peer) => peer.id), [peers]);
+  const lists = useMemo(
+    () => ({files, peers, fileNames, peerIds}),
+    [files, peers, fileNames, peerIds],
+  );
+  const selected = useMemo(
+    () => resolveSelected(state, lists),
+    [state.files, state.peers, lists],
+  );
+
+  // After a search, jump to its first result unless the user moved meanwhile.
+  const {followSearch} = state;
+  useEffect(() => {
+    if (followSearch === undefined || search?.key !== followSearch) return;
+    const index = fileNames.findIndex((name) => search.names.has(name));
+    if (index === -1) return;
+    store.dispatch({
+      type: 'select',
+      pane: 'files',
+      selection: selectIndex(fileNames, index),
+    });
+  }, [store, followSearch, search, fileNames]);
+
+  return {store, state, lists, selected};
+}
+
+export function resolveSelected(state: UiState, lists: Lists): Selected {
+  const fileIndex = resolveIndex(lists.fileNames, state.files);
+  const peerIndex = resolveIndex(lists.peerIds, state.peers);
+  return {
+    fileIndex,
+    peerIndex,
+    file: fileIndex === -1 ? undefined : lists.files[fileIndex],
+    peer: peerIndex === -1 ? undefined : lists.peers[peerIndex],
+  };
+}
