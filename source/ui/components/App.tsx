@@ -1,0 +1,183 @@
+import {Box, useApp, useStdout} from 'ink';
+import {useCallback, useMemo} from 'react';
+import type {FilerNode} from '../../node/filer-node.js';
+import {keyContext, useCommands} from '../hooks/use-commands.js';
+import {useKeymap} from '../hooks/use-keymap.js';
+import {useLog} from '../hooks/use-log.js';
+import {useNodeState, useOnNodeClosed} from '../hooks/use-node-state.js';
+import {CLEAR_SCREEN, useTerminalSize} from '../hooks/use-terminal-size.js';
+import {useTransfers} from '../hooks/use-transfers.js';
+import {useUiState} from '../hooks/use-ui-state.js';
+import {
+  computeLayout,
+  isTooSmall,
+  maxDialogHeight,
+  type TerminalSize,
+} from '../layout.js';
+import type {Mode} from '../ui-state.js';
+import {CONFIRM_HEIGHT, ConfirmDialog} from './ConfirmDialog.js';
+import {FilesPane} from './FilesPane.js';
+import {Header} from './Header.js';
+import {HelpOverlay} from './HelpOverlay.js';
+import {KeyBar} from './KeyBar.js';
+import {LogPane} from './LogPane.js';
+import {PeersPane} from './PeersPane.js';
+import {Prompt, PROMPT_HEIGHT} from './Prompt.js';
+import {SourcePicker, sourcePickerHeight} from './SourcePicker.js';
+import {TooSmall} from './TooSmall.js';
+import {Transfers} from './Transfers.js';
+
+export type AppProps = {
+  node: FilerNode;
+  /** Fixed size for tests; by default the terminal's, following resizes. */
+  size?: TerminalSize;
+  /** Show debug log lines. */
+  verbose?: boolean;
+  /** Called as the app exits (after the node closed, or on a forced quit). */
+  onExit?: () => void;
+};
+
+/** The whole screen: header, Available Files | Peer List, transfers, Log, key bar. */
+export function App({node, size: fixedSize, verbose = false, onExit}: AppProps) {
+  const {exit} = useApp();
+  const {write} = useStdout();
+  const size = useTerminalSize(fixedSize);
+  const snapshot = useNodeState(node);
+  const transfers = useTransfers(snapshot.transfers, snapshot.takenAt);
+  const {store, state, lists, selected} = useUiState(snapshot);
+
+  const leave = useCallback(() => {
+    onExit?.();
+    exit();
+  }, [exit, onExit]);
+  useOnNodeClosed(snapshot.closed, leave);
+
+  const dialogHeight = dialogHeightOf(state.mode, size);
+  const layout = computeLayout(size, {transfers: transfers.running.length, dialogHeight});
+  const log = useLog(snapshot.log, {verbose, rows: Math.max(layout.logHeight - 2, 0)});
+
+  const commands = useCommands({
+    node,
+    store,
+    lists,
+    transfers,
+    pageSize: Math.max(layout.paneHeight - 3, 1),
+    redraw: () => write(CLEAR_SCREEN),
+    exitNow: leave,
+  });
+  useKeymap(commands);
+  const context = keyContext(state, selected, transfers);
+
+  const counts = useMemo(() => {
+    let shared = 0;
+    let network = 0;
+    for (const file of snapshot.files) {
+      if (file.local) shared++;
+      if (file.owners.length > 0) network++;
+    }
+    return {shared, network};
+  }, [snapshot.files]);
+
+  if (isTooSmall(size)) return <TooSmall size={size} />;
+
+  const {mode} = state;
+  const mainHeight = layout.paneHeight + layout.transferRows + layout.logHeight;
+  return (
+    <Box flexDirection="column" width={layout.width} height={layout.height}>
+      <Header
+        id={snapshot.id}
+        peers={snapshot.peers.length}
+        maxPeers={snapshot.maxPeers}
+        shared={counts.shared}
+        network={counts.network}
+        transfers={transfers.running.length}
+        width={layout.width}
+      />
+      {mode.kind === 'help' ? (
+        <HelpOverlay
+          context={{...context, mode: 'browse'}}
+          width={layout.width}
+          height={mainHeight}
+        />
+      ) : (
+        <>
+          <Box height={layout.paneHeight} flexShrink={0}>
+            <FilesPane
+              files={snapshot.files}
+              search={snapshot.search}
+              fetching={transfers.byName}
+              selected={selected.fileIndex}
+              focused={state.focus === 'files'}
+              width={layout.filesWidth}
+              height={layout.paneHeight}
+            />
+            <PeersPane
+              peers={snapshot.peers}
+              maxPeers={snapshot.maxPeers}
+              selected={selected.peerIndex}
+              focused={state.focus === 'peers'}
+              width={layout.peersWidth}
+              height={layout.paneHeight}
+            />
+          </Box>
+          <Transfers
+            running={transfers.running}
+            width={layout.width}
+            rows={layout.transferRows}
+          />
+          <LogPane entries={log} width={layout.width} height={layout.logHeight} />
+        </>
+      )}
+      {mode.kind === 'prompt' ? (
+        <Prompt
+          prompt={mode.prompt}
+          value={mode.value}
+          error={mode.error}
+          busy={mode.busy}
+          revision={mode.revision}
+          width={layout.width}
+          onChange={commands.edit}
+          onListening={store.promptListening}
+        />
+      ) : null}
+      {mode.kind === 'confirm' ? (
+        <ConfirmDialog
+          title="Remove peer"
+          question={`Remove ${mode.peerId} from the peer list? It is sent QUIT.`}
+          width={layout.width}
+        />
+      ) : null}
+      {mode.kind === 'pick' ? (
+        <SourcePicker
+          name={mode.name}
+          owners={mode.owners}
+          width={layout.width}
+          height={layout.dialogHeight}
+          onPick={commands.pick}
+        />
+      ) : null}
+      <KeyBar
+        context={context}
+        width={layout.width}
+        status={
+          mode.kind === 'closing'
+            ? 'closing: telling peers QUIT… (Ctrl-C again leaves at once)'
+            : undefined
+        }
+      />
+    </Box>
+  );
+}
+
+function dialogHeightOf(mode: Mode, size: TerminalSize): number {
+  switch (mode.kind) {
+    case 'prompt':
+      return PROMPT_HEIGHT;
+    case 'confirm':
+      return CONFIRM_HEIGHT;
+    case 'pick':
+      return Math.min(sourcePickerHeight(mode.owners.length), maxDialogHeight(size));
+    default:
+      return 0;
+  }
+}

@@ -1,0 +1,95 @@
+import {Box, Text} from 'ink';
+import {memo} from 'react';
+import type {FileEntry} from '../../node/types.js';
+import {fileRowCells, type FileMark} from '../file-row.js';
+import {useScrollWindow} from '../hooks/use-scroll-window.js';
+import type {SearchView} from '../node-store.js';
+import {Pane} from './Pane.js';
+
+type Props = {
+  files: readonly FileEntry[];
+  search: SearchView | undefined;
+  /** Names being fetched right now. */
+  fetching: ReadonlyMap<string, unknown>;
+  selected: number;
+  focused: boolean;
+  width: number;
+  height: number;
+};
+
+const SIZE_WIDTH = 9;
+
+/** Available Files: one row per name; only the rows in view are rendered. */
+export const FilesPane = memo(function FilesPane({
+  files,
+  search,
+  fetching,
+  selected,
+  focused,
+  width,
+  height,
+}: Props) {
+  const rows = Math.max(height - 3, 0);
+  const {start, end} = useScrollWindow(files.length, selected, rows);
+  const inner = width - 2;
+  const whereWidth = Math.min(Math.max(Math.floor(inner * 0.34), 10), 28);
+  const nameWidth = Math.max(inner - 3 - whereWidth - 1 - SIZE_WIDTH - 1, 4);
+  const position = files.length === 0 ? '0' : `${selected + 1}/${files.length}`;
+  const searchNote = search ? `* ${search.names.size} for "${search.key}"` : undefined;
+  return (
+    <Pane
+      title="Available Files"
+      detail={[position, searchNote].filter(Boolean).join(' · ')}
+      width={width}
+      height={height}
+      focused={focused}
+    >
+      <Box height={1}>
+        <Text dimColor wrap="truncate">
+          {'   '}
+          {'name'.padEnd(nameWidth + 1)}
+          {'where'.padEnd(whereWidth + 1)}
+          {'size'.padStart(SIZE_WIDTH)}
+        </Text>
+      </Box>
+      {files.length === 0 ? (
+        <Text dimColor wrap="truncate-end">
+          {'  '}no files yet: a shares, s searches the network
+        </Text>
+      ) : null}
+      {files.slice(start, end).map((file, offset) => {
+        const index = start + offset;
+        const mark: FileMark = fetching.has(file.name)
+          ? 'fetching'
+          : search?.names.has(file.name)
+            ? 'search'
+            : 'none';
+        const cells = fileRowCells(file, mark);
+        const isSelected = index === selected;
+        return (
+          <Box
+            key={file.name}
+            height={1}
+            backgroundColor={isSelected && focused ? 'blue' : undefined}
+          >
+            <Text bold={isSelected}>{isSelected ? '›' : ' '}</Text>
+            <Text color="yellow">{cells.mark} </Text>
+            <Box width={nameWidth + 1}>
+              <Text bold={isSelected} wrap="truncate-end">
+                {cells.name}
+              </Text>
+            </Box>
+            <Box width={whereWidth + 1}>
+              <Text color={file.local ? 'green' : undefined} wrap="truncate-end">
+                {cells.where}
+              </Text>
+            </Box>
+            <Box width={SIZE_WIDTH} justifyContent="flex-end">
+              <Text>{cells.size}</Text>
+            </Box>
+          </Box>
+        );
+      })}
+    </Pane>
+  );
+});

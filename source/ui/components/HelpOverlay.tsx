@@ -1,0 +1,82 @@
+import {Box, Text} from 'ink';
+import {
+  bindingKeysText,
+  bindingsIn,
+  isAvailable,
+  SECTIONS,
+  type Binding,
+  type KeyContext,
+} from '../key-table.js';
+import {Pane} from './Pane.js';
+
+type Props = {
+  /** What works in the browsing context the help was opened from. */
+  context: KeyContext;
+  width: number;
+  height: number;
+};
+
+type Line = {kind: 'section'; text: string} | {kind: 'binding'; binding: Binding};
+
+const KEYS_WIDTH = 24;
+
+/** Every key from the key table; the ones that do not work here are dimmed. */
+export function HelpOverlay({context, width, height}: Props) {
+  const lines: Line[] = SECTIONS.flatMap((section) => [
+    {kind: 'section' as const, text: section},
+    ...bindingsIn(section).map((binding) => ({kind: 'binding' as const, binding})),
+  ]);
+  const rows = Math.max(height - 3, 1);
+  const columns = Math.ceil(lines.length / rows);
+  const columnWidth = Math.floor((width - 2) / columns);
+  return (
+    <Pane title="Help" detail="Esc or ? closes" width={width} height={height} focused>
+      <Box flexDirection="row" height={rows}>
+        {Array.from({length: columns}, (_, column) => (
+          <Box key={column} flexDirection="column" width={columnWidth}>
+            {lines.slice(column * rows, (column + 1) * rows).map((line, index) =>
+              line.kind === 'section' ? (
+                <Text key={index} bold underline wrap="truncate-end">
+                  {line.text}
+                </Text>
+              ) : (
+                <HelpLine
+                  key={index}
+                  binding={line.binding}
+                  active={isAvailable(line.binding, context)}
+                  keysWidth={Math.min(KEYS_WIDTH, Math.floor(columnWidth / 3))}
+                />
+              ),
+            )}
+          </Box>
+        ))}
+      </Box>
+      <Text dimColor wrap="truncate-end">
+        The key bar at the bottom always lists the keys that work in the focused pane.
+      </Text>
+    </Pane>
+  );
+}
+
+function HelpLine({
+  binding,
+  active,
+  keysWidth,
+}: {
+  binding: Binding;
+  active: boolean;
+  keysWidth: number;
+}) {
+  return (
+    <Box height={1}>
+      <Box width={keysWidth} flexShrink={0}>
+        <Text bold color={active ? 'cyan' : 'gray'} wrap="truncate-end">
+          {bindingKeysText(binding)}
+        </Text>
+      </Box>
+      <Text dimColor={!active} wrap="truncate-end">
+        {binding.description}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,57 @@
+import {Box, Text} from 'ink';
+import {memo} from 'react';
+import type {PeerInfo} from '../../node/types.js';
+import {useScrollWindow} from '../hooks/use-scroll-window.js';
+import {Pane} from './Pane.js';
+
+type Props = {
+  peers: readonly PeerInfo[];
+  maxPeers: number;
+  selected: number;
+  focused: boolean;
+  width: number;
+  height: number;
+};
+
+/** Peer List: one row per neighbour's peer id. */
+export const PeersPane = memo(function PeersPane({
+  peers,
+  maxPeers,
+  selected,
+  focused,
+  width,
+  height,
+}: Props) {
+  const rows = Math.max(height - 2, 0);
+  const {start, end} = useScrollWindow(peers.length, selected, rows);
+  return (
+    <Pane
+      title="Peer List"
+      detail={`${peers.length}/${maxPeers === 0 ? '∞' : maxPeers}`}
+      width={width}
+      height={height}
+      focused={focused}
+    >
+      {peers.length === 0 ? (
+        <Text dimColor wrap="truncate-end">
+          {'  '}no peers: b joins through host:port
+        </Text>
+      ) : null}
+      {peers.slice(start, end).map((peer, offset) => {
+        const isSelected = start + offset === selected;
+        return (
+          <Box
+            key={peer.id}
+            height={1}
+            backgroundColor={isSelected && focused ? 'blue' : undefined}
+          >
+            <Text bold={isSelected} wrap="truncate-end">
+              {isSelected ? '› ' : '  '}
+              {peer.id}
+            </Text>
+          </Box>
+        );
+      })}
+    </Pane>
+  );
+});
