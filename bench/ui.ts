@@ -1,0 +1,337 @@
+/**
+ * npm run bench:ui — the terminal UI under load.
+ *
+ * Renders the real App into a fake 100×30 terminal over a real FilerNode on
+ * loopback whose catalogue holds 10,000 names (RESP messages naming a second
+ * node as owner), while about 100 node events per second arrive (log lines,
+ * new names, and a running transfer's progress from a slow owner). Presses the
+ * down arrow ~200 times and measures the time from the key bytes written to
+ * stdin to the next frame written to stdout, and to the first frame that shows
+ * the selection moved; counts frames and React commits per second. Prints the
+ * figures against the 50 ms p95 goal; asserts nothing.
+ *
+ * Options: --rows N (catalogue size), --presses N, --rate N (events/s),
+ * --columns N, --lines N (terminal size).
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {performance} from 'node:perf_hooks';
+import {setTimeout as delay} from 'node:timers/promises';
+import {parseArgs} from 'node:util';
+import type {FilerNode as FilerNodeType} from '../source/node/filer-node.js';
+import type {FilerNodeEvents} from '../source/node/types.js';
+import {sendResponses, startSlowOwner, type Announcement} from './ui-peers.js';
+import {
+  FakeStdin,
+  FakeStdout,
+  stripAnsi,
+  summarize,
+  type Summary,
+} from './ui-terminal.js';
+
+// Ink decides when it is imported whether it runs in CI, and in CI it writes
+// no frames until exit. The benchmark measures the interactive path, so those
+// variables go before Ink and the App are loaded (dynamically, below).
+delete process.env.CI;
+delete process.env.CONTINUOUS_INTEGRATION;
+// Colours decide how a selection is drawn; render as to a colour terminal.
+process.env.FORCE_COLOR ??= '3';
+
+const {values: flags} = parseArgs({
+  options: {
+    rows: {type: 'string', default: '10000'},
+    presses: {type: 'string', default: '200'},
+    rate: {type: 'string', default: '100'},
+    columns: {type: 'string', default: '100'},
+    lines: {type: 'string', default: '30'},
+  },
+});
+const ROWS = Number(flags.rows);
+const PRESSES = Number(flags.presses);
+const EVENTS_PER_SECOND = Number(flags.rate);
+const COLUMNS = Number(flags.columns);
+const LINES = Number(flags.lines);
+const GOAL_P95_MS = 50;
+const DOWN = '\u001B[B';
+
+const React = await import('react');
+const {render} = await import('ink');
+const {FilerNode} = await import('../source/node/filer-node.js');
+const {App} = await import('../source/ui/components/App.js');
+
+const rowName = (index: number): string => `bench-${String(index).padStart(5, '0')}.dat`;
+
+/** Counts every event a node emits, by name, from the moment of the call. */
+function countEvents(node: FilerNodeType): {
+  counts: Map<string, number>;
+  stop: () => void;
+} {
+  const counts = new Map<string, number>();
+  const names: Array<keyof FilerNodeEvents> = [
+    'peer-added',
+    'peer-removed',
+    'file-added',
+    'file-removed',
+    'search-started',
+    'search-result',
+    'transfer-start',
+    'transfer-progress',
+    'transfer-done',
+    'transfer-failed',
+    'log',
+  ];
+  const listeners = names.map((name) => {
+    const listener = (): void => {
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    };
+    node.on(name, listener);
+    return [name, listener] as const;
+  });
+  return {
+    counts,
+    stop: () => {
+      for (const [name, listener] of listeners) node.off(name, listener);
+    },
+  };
+}
+
+/**
+ * About `perSecond` node events per second, in slots of 10 ms: per 100 ms one
+ * slot is left to the transfer's own progress event, two slots are one RESP
+ * for a new name (a 'found' log line and a file-added), the rest are log lines.
+ * Slots that fell behind (a busy event loop) are caught up, so the rate holds.
+ */
+function startEventStream(
+  node: FilerNodeType,
+  owner: string,
+  perSecond: number,
+): {stop: () => Promise<void>} {
+  const slotMs = 1000 / perSecond;
+  const started = performance.now();
+  let slot = 0;
+  let extra = 0;
+  const pending = new Set<Promise<void>>();
+  const target = {host: '127.0.0.1', port: node.port};
+  const timer = setInterval(() => {
+    const due = Math.floor((performance.now() - started) / slotMs);
+    for (; slot < due; slot++) {
+      const phase = slot % 10;
+      if (phase === 0) continue; // the running transfer's progress (10/s)
+      if (phase === 1) {
+        const announcement: Announcement = {name: `stream-${extra++}.log`, owner};
+        const sent = sendResponses(target, [announcement], 1).catch(() => undefined);
+        pending.add(sent);
+        void sent.finally(() => pending.delete(sent));
+        slot++; // a RESP is two events
+        continue;
+      }
+      node.log('info', `bench event ${slot}: something happened on the network`);
+    }
+  }, 5);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.all(pending);
+    },
+  };
+}
+
+/**
+ * The file name on the row the UI draws as selected (a › marker, then the
+ * mark column, then the name), if the frame shows one.
+ */
+function selectedRow(frameText: string): string | undefined {
+  const match = /›.{0,3}?(bench-\d{5}\.dat)/u.exec(stripAnsi(frameText));
+  return match?.[1];
+}
+
+function ms(value: number): string {
+  return Number.isFinite(value) ? `${value.toFixed(1)} ms` : 'n/a';
+}
+
+function line(label: string, summary: Summary): string {
+  return `${label.padEnd(28)} median ${ms(summary.median).padStart(9)}   p95 ${ms(summary.p95).padStart(9)}   p99 ${ms(summary.p99).padStart(9)}   max ${ms(summary.max).padStart(9)}   (n=${summary.count})`;
+}
+
+async function main(): Promise<void> {
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'filer-bench-ui-'));
+  const nodeOptions = {
+    port: 0,
+    bindHost: '127.0.0.1',
+    advertisedHost: '127.0.0.1',
+    maxPeers: 5,
+    downloadDir: tmp,
+    // 10,000 names from one owner would be 10,000 SIZE requests: not what is measured.
+    sizeLookup: false,
+  };
+  const owner = new FilerNode(nodeOptions);
+  const node = new FilerNode(nodeOptions);
+  const slowOwner = await startSlowOwner({
+    size: 1024 * 1024 * 1024,
+    bytesPerSecond: 256 * 1024,
+  });
+  const stdout = new FakeStdout(COLUMNS, LINES);
+  const stdin = new FakeStdin();
+  const stderr = new FakeStdout(COLUMNS, LINES);
+  let instance: ReturnType<typeof render> | undefined;
+  let stream: {stop: () => Promise<void>} | undefined;
+  let commits = 0;
+  let inkRenders = 0;
+  const renderTimes: number[] = [];
+  let measuring = false;
+  try {
+    await owner.open();
+    await node.open();
+    await node.buildPeers('127.0.0.1', owner.port, 1);
+
+    // The catalogue: RESP messages naming the second node as owner, as if a
+    // search had been answered 10,000 times.
+    const fillStart = performance.now();
+    await sendResponses(
+      {host: '127.0.0.1', port: node.port},
+      Array.from({length: ROWS}, (_, index) => ({name: rowName(index), owner: owner.id})),
+    );
+    const fillMs = performance.now() - fillStart;
+    if (node.files().length < ROWS) {
+      throw new Error(`catalogue has ${node.files().length} rows, expected ${ROWS}`);
+    }
+
+    const mountStart = performance.now();
+    instance = render(
+      React.createElement(
+        // Counts commits in React's development build; a no-op in production.
+        React.Profiler,
+        {id: 'app', onRender: () => void commits++},
+        React.createElement(App, {node}),
+      ),
+      {
+        stdout: stdout as unknown as NodeJS.WriteStream,
+        stdin: stdin as unknown as NodeJS.ReadStream,
+        stderr: stderr as unknown as NodeJS.WriteStream,
+        // As source/ui/run-ui.tsx renders it.
+        exitOnCtrlC: false,
+        maxFps: 30,
+        patchConsole: false,
+        onRender: ({renderTime}) => {
+          if (!measuring) return;
+          inkRenders++;
+          renderTimes.push(renderTime);
+        },
+      },
+    );
+    // Ink writes the first frame during render(); later ones follow node events.
+    const showsSelection = (frame: {text: string} | undefined): boolean =>
+      frame !== undefined && selectedRow(frame.text) !== undefined;
+    const firstFrame = showsSelection(stdout.lastFrame)
+      ? stdout.lastFrame
+      : await stdout.nextFrame(showsSelection, 10_000);
+    const mountMs = (firstFrame?.time ?? Number.NaN) - mountStart;
+    const canSeeSelection = firstFrame !== undefined;
+
+    // A transfer that stays running: progress events at the node's own pace.
+    await sendResponses({host: '127.0.0.1', port: node.port}, [
+      {name: 'slow-transfer.iso', owner: slowOwner.id},
+    ]);
+    const transfer = node.startFetch('slow-transfer.iso');
+    stream = startEventStream(node, owner.id, EVENTS_PER_SECOND);
+    await delay(1_000); // warm up under load
+
+    const events = countEvents(node);
+    const framesAtStart = stdout.frameCount;
+    const commitsAtStart = commits;
+    const eluAtStart = performance.eventLoopUtilization();
+    measuring = true;
+    const toNextFrame: number[] = [];
+    const toVisibleMove: number[] = [];
+    let unseenMoves = 0;
+    const measureStart = performance.now();
+    for (let press = 0; press < PRESSES; press++) {
+      // A random pause, so presses land at every phase of the render throttle.
+      await delay(20 + Math.random() * 40);
+      const before = stdout.lastFrame && selectedRow(stdout.lastFrame.text);
+      const start = performance.now();
+      const nextFrame = stdout.nextFrame((frame) => frame.time >= start);
+      const visible = canSeeSelection
+        ? stdout.nextFrame((frame) => {
+            const selected = selectedRow(frame.text);
+            return selected !== undefined && selected !== before;
+          })
+        : Promise.resolve(undefined);
+      stdin.write(DOWN);
+      const [next, moved] = await Promise.all([nextFrame, visible]);
+      if (next) toNextFrame.push(next.time - start);
+      if (moved) toVisibleMove.push(moved.time - start);
+      else if (canSeeSelection) unseenMoves++;
+    }
+    const seconds = (performance.now() - measureStart) / 1000;
+    measuring = false;
+    const elu = performance.eventLoopUtilization(eluAtStart).utilization;
+    events.stop();
+    const frames = stdout.frameCount - framesAtStart;
+    const commitCount = commits - commitsAtStart;
+    const eventTotal = [...events.counts.values()].reduce((sum, count) => sum + count, 0);
+    const lastSelected = stdout.lastFrame && selectedRow(stdout.lastFrame.text);
+
+    await stream.stop();
+    stream = undefined;
+    node.cancelTransfer(transfer.transfer.id);
+    await transfer.done.catch(() => undefined);
+
+    const nextSummary = summarize(toNextFrame);
+    const movedSummary = summarize(toVisibleMove);
+    const goal = (summary: Summary): string =>
+      Number.isNaN(summary.p95)
+        ? 'not measured'
+        : summary.p95 < GOAL_P95_MS
+          ? `met (${ms(summary.p95)} < ${GOAL_P95_MS} ms)`
+          : `NOT met (${ms(summary.p95)} ≥ ${GOAL_P95_MS} ms)`;
+    const byEvent = [...events.counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, count]) => `${name} ${(count / seconds).toFixed(0)}/s`)
+      .join(', ');
+    const reactBuild =
+      process.env.NODE_ENV === 'production'
+        ? 'production'
+        : 'development (NODE_ENV unset)';
+    const output = [
+      '',
+      `filer-tui UI benchmark: ${COLUMNS}×${LINES} terminal, Node ${process.version}, React ${React.version} ${reactBuild}`,
+      `machine: ${os.cpus().length} CPU(s), load average ${os
+        .loadavg()
+        .map((load) => load.toFixed(1))
+        .join(' ')}`,
+      `catalogue: ${node.files().length.toLocaleString('en')} rows (${ROWS.toLocaleString('en')} RESP in ${(fillMs / 1000).toFixed(1)} s before mounting); first frame with a selection after ${ms(mountMs)}`,
+      `event stream: ${(eventTotal / seconds).toFixed(0)} node events/s (${byEvent})`,
+      `key presses: ${PRESSES} × down arrow over ${seconds.toFixed(1)} s; selection went ${rowName(0)} → ${lastSelected ?? '?'}`,
+      '',
+      line('key → next frame', nextSummary),
+      line('key → selection visible', movedSummary) +
+        (unseenMoves > 0 ? `; ${unseenMoves} moves not seen within 2 s` : '') +
+        (canSeeSelection ? '' : ' (no selected row found in the frames)'),
+      line('ink render (layout+output)', summarize(renderTimes)),
+      `renders: ${(frames / seconds).toFixed(1)} frames written/s, ${(inkRenders / seconds).toFixed(1)} ink renders/s, ${
+        process.env.NODE_ENV === 'production'
+          ? 'React commits n/a in production'
+          : `${(commitCount / seconds).toFixed(1)} React commits/s`
+      }; event loop ${(elu * 100).toFixed(0)}% busy`,
+      '',
+      `goal: p95 under ${GOAL_P95_MS} ms from key to frame`,
+      `  key → next frame:        ${goal(nextSummary)}`,
+      `  key → selection visible: ${goal(movedSummary)}`,
+      '',
+    ];
+    process.stdout.write(output.join('\n'));
+  } finally {
+    await stream?.stop();
+    instance?.unmount();
+    instance?.cleanup();
+    await node.close();
+    await owner.close();
+    await slowOwner.close();
+    stdin.end();
+    await fs.rm(tmp, {recursive: true, force: true});
+  }
+}
+
+await main();
