@@ -5,7 +5,8 @@ import {keyContext, useCommands} from '../hooks/use-commands.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {useLog} from '../hooks/use-log.js';
 import {useNodeState, useOnNodeClosed} from '../hooks/use-node-state.js';
-import {CLEAR_SCREEN, useTerminalSize} from '../hooks/use-terminal-size.js';
+import {useTerminalSize} from '../hooks/use-terminal-size.js';
+import {CLEAR_SCREEN} from '../terminal-screen.js';
 import {useTransfers} from '../hooks/use-transfers.js';
 import {useUiState} from '../hooks/use-ui-state.js';
 import {

@@ -22,40 +22,54 @@ const KEYS_WIDTH = 24;
 
 /** Every key from the key table; the ones that do not work here are dimmed. */
 export function HelpOverlay({context, width, height}: Props) {
-  const lines: Line[] = SECTIONS.flatMap((section) => [
-    {kind: 'section' as const, text: section},
-    ...bindingsIn(section).map((binding) => ({kind: 'binding' as const, binding})),
-  ]);
-  const rows = Math.max(height - 3, 1);
-  const columns = Math.ceil(lines.length / rows);
+  const rows = Math.max(height - 2, 1);
+  const lines = helpLines(rows);
+  const footer = lines.length < rows;
+  const perColumn = footer ? rows - 1 : rows;
+  const columns = Math.ceil(lines.length / perColumn);
   const columnWidth = Math.floor((width - 2) / columns);
   return (
     <Pane title="Help" detail="Esc or ? closes" width={width} height={height} focused>
-      <Box flexDirection="row" height={rows}>
+      <Box flexDirection="row" height={perColumn}>
         {Array.from({length: columns}, (_, column) => (
           <Box key={column} flexDirection="column" width={columnWidth}>
-            {lines.slice(column * rows, (column + 1) * rows).map((line, index) =>
-              line.kind === 'section' ? (
-                <Text key={index} bold underline wrap="truncate-end">
-                  {line.text}
-                </Text>
-              ) : (
-                <HelpLine
-                  key={index}
-                  binding={line.binding}
-                  active={isAvailable(line.binding, context)}
-                  keysWidth={Math.min(KEYS_WIDTH, Math.floor(columnWidth / 3))}
-                />
-              ),
-            )}
+            {lines
+              .slice(column * perColumn, (column + 1) * perColumn)
+              .map((line, index) =>
+                line.kind === 'section' ? (
+                  <Text key={index} bold underline wrap="truncate-end">
+                    {line.text}
+                  </Text>
+                ) : (
+                  <HelpLine
+                    key={index}
+                    binding={line.binding}
+                    active={isAvailable(line.binding, context)}
+                    keysWidth={Math.min(KEYS_WIDTH, Math.floor(columnWidth / 3))}
+                  />
+                ),
+              )}
           </Box>
         ))}
       </Box>
-      <Text dimColor wrap="truncate-end">
-        The key bar at the bottom always lists the keys that work in the focused pane.
-      </Text>
+      {footer ? (
+        <Text dimColor wrap="truncate-end">
+          The key bar at the bottom always lists the keys that work in the focused pane.
+        </Text>
+      ) : null}
     </Pane>
   );
+}
+
+/** With section titles when there is room, else without, else in columns. */
+function helpLines(rows: number): Line[] {
+  const sectioned: Line[] = SECTIONS.flatMap((section) => [
+    {kind: 'section' as const, text: section},
+    ...bindingsIn(section).map((binding) => ({kind: 'binding' as const, binding})),
+  ]);
+  const plain = sectioned.filter((line) => line.kind === 'binding');
+  if (sectioned.length <= rows || plain.length > rows) return sectioned;
+  return plain;
 }
 
 function HelpLine({

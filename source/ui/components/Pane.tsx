@@ -22,7 +22,7 @@ export function Pane({title, detail, width, height, focused = false, children}: 
   const fill = Math.max(room - titleText.length - detailText.length, 0);
   return (
     <Box flexDirection="column" width={width} height={height} flexShrink={0}>
-      <Box width={width} height={1} overflow="hidden">
+      <Box width={width} height={1}>
         <Text color={color} wrap="truncate">
           ╭─
           <Text bold color={focused ? 'cyan' : undefined}>
@@ -38,7 +38,6 @@ export function Pane({title, detail, width, height, focused = false, children}: 
         borderStyle="round"
         borderTop={false}
         borderColor={color}
-        overflow="hidden"
       >
         {children}
       </Box>

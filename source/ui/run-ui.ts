@@ -1,7 +1,5 @@
-import {render} from 'ink';
 import type {FilerNode} from '../node/filer-node.js';
 import {describeError} from '../protocol/errors.js';
-import {App} from './components/App.js';
 import {enterFullScreen} from './terminal-screen.js';
 
 export type RunUiOptions = {start: () => Promise<void>; verbose: boolean};
@@ -14,16 +12,18 @@ const QUIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * once the node has closed and the terminal is restored.
  */
 export async function runUi(node: FilerNode, options: RunUiOptions): Promise<void> {
+  // React's development build checks every render at a cost a user should not
+  // pay; it is chosen when React is first loaded, hence the dynamic import.
+  process.env.NODE_ENV ??= 'production';
+  const {mountApp} = await import('./mount-app.js');
+
   const screen = enterFullScreen(process.stdout, process.stdin);
   // However the process ends, the shell gets its screen back.
   process.once('exit', screen.restore);
   const closeNode = (): void => void node.close();
   for (const signal of QUIT_SIGNALS) process.on(signal, closeNode);
 
-  const instance = render(<App node={node} verbose={options.verbose} />, {
-    exitOnCtrlC: false,
-    maxFps: 30,
-  });
+  const instance = mountApp(node, options.verbose);
   const onCrash = (error: unknown): void => {
     instance.unmount();
     screen.restore();

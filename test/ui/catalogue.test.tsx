@@ -1,0 +1,119 @@
+/** A catalogue of 10,000 names: only the rows in view are rendered, and the view scrolls. */
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {after, before, test} from 'node:test';
+import type {FilerNode} from '../../source/node/filer-node.js';
+import {render} from 'ink-testing-library';
+import type {FileEntry} from '../../source/node/types.js';
+import {FilesPane} from '../../source/ui/components/FilesPane.js';
+import {
+  KEY,
+  makeTempDir,
+  renderApp,
+  selectedFileRow,
+  startNode,
+  stripAnsi,
+} from './harness.js';
+
+const COUNT = 10_000;
+const fileName = (index: number): string => `file-${String(index).padStart(5, '0')}.dat`;
+
+let node: FilerNode;
+let tmp: string;
+
+before(async () => {
+  tmp = await makeTempDir('catalogue');
+  const share = path.join(tmp, 'share');
+  await fs.mkdir(share);
+  for (let start = 0; start < COUNT; start += 500) {
+    await Promise.all(
+      Array.from({length: 500}, (_, offset) =>
+        fs.writeFile(path.join(share, fileName(start + offset)), ''),
+      ),
+    );
+  }
+  node = await startNode();
+  await node.addShare(share);
+  assert.equal(node.files().length, COUNT);
+});
+
+after(async () => {
+  await node.close();
+  await fs.rm(tmp, {recursive: true, force: true});
+});
+
+function fileRows(frame: string): string[] {
+  return frame.split('\n').filter((line) => /file-\d{5}\.dat/.test(line));
+}
+
+test('10,000 names render as one screenful of rows, and the selection scrolls', async () => {
+  const app = await renderApp(node, {columns: 100, rows: 30});
+  try {
+    let frame = await app.waitForFrame(
+      (text) => text.includes(`1/${COUNT}`),
+      'the catalogue in the title',
+    );
+    const rows = fileRows(frame);
+    assert.ok(rows.length > 5 && rows.length < 30, `${rows.length} rows rendered`);
+    assert.match(rows[0] ?? '', /file-00000\.dat/);
+    assert.ok(!frame.includes(fileName(rows.length)), 'the next row is not rendered');
+
+    await app.press(KEY.end);
+    frame = app.frame();
+    assert.match(frame, new RegExp(`${COUNT}/${COUNT}`));
+    assert.match(selectedFileRow(frame), new RegExp(fileName(COUNT - 1)));
+    assert.equal(fileRows(frame).length, rows.length);
+    assert.ok(!frame.includes(fileName(0)));
+
+    await app.press(KEY.home, KEY.pageDown);
+    frame = app.frame();
+    assert.match(selectedFileRow(frame), new RegExp(fileName(rows.length)));
+
+    // A key press on the big list is answered quickly (a loose bound: CI machines vary).
+    const started = performance.now();
+    for (let index = 0; index < 20; index++) await app.press(KEY.down);
+    const perKey = (performance.now() - started) / 20;
+    assert.match(selectedFileRow(app.frame()), new RegExp(fileName(rows.length + 20)));
+    console.log(`${perKey.toFixed(1)} ms per key`);
+    assert.ok(perKey < 100, `${perKey.toFixed(1)} ms per key`);
+  } finally {
+    app.unmount();
+  }
+});
+
+test('FilesPane reads only the rows in view of a 10,000-row list', () => {
+  const entries: FileEntry[] = Array.from({length: COUNT}, (_, index) => ({
+    name: fileName(index),
+    local: false,
+    owners: ['127.0.0.1:9000'],
+    size: index,
+  }));
+  const read = new Set<number>();
+  const files = new Proxy(entries, {
+    get(target, property, receiver) {
+      if (typeof property === 'string' && /^\d+$/.test(property))
+        read.add(Number(property));
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
+  const height = 20;
+  const view = render(
+    <FilesPane
+      files={files}
+      search={undefined}
+      fetching={new Map()}
+      selected={5_000}
+      focused
+      width={70}
+      height={height}
+    />,
+  );
+  const frame = stripAnsi(view.lastFrame() ?? '');
+  view.unmount();
+  const visibleRows = height - 3;
+  assert.equal(fileRows(frame).length, visibleRows);
+  assert.match(frame, /› {2}file-05000\.dat/);
+  assert.equal(read.size, visibleRows, `read ${read.size} rows`);
+  assert.ok([...read].every((index) => index > 5_000 - visibleRows && index <= 5_000));
+});

@@ -1,0 +1,71 @@
+/** The store behind useNodeState: bursts of events become one snapshot per frame. */
+import assert from 'node:assert/strict';
+import {after, before, test} from 'node:test';
+import type {FilerNode} from '../../source/node/filer-node.js';
+import {NodeStore} from '../../source/ui/node-store.js';
+import {startNode, waitUntil} from './harness.js';
+
+let node: FilerNode;
+
+before(async () => {
+  node = await startNode();
+});
+
+after(async () => {
+  await node.close();
+});
+
+test('a burst of 1,000 events gives one new snapshot; the log stays bounded', async () => {
+  const store = new NodeStore(node, {frameMs: 40, logLimit: 50});
+  let notified = 0;
+  const unsubscribe = store.subscribe(() => notified++);
+  // The first flush picks up whatever happened before subscribing.
+  await waitUntil(() => notified === 1, 'the first snapshot');
+  const first = store.getSnapshot();
+
+  for (let index = 0; index < 1_000; index++) node.log('info', `line ${index}`);
+  await waitUntil(() => notified === 2, 'the snapshot after the burst');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(notified, 2, 'one notification for the whole burst');
+
+  const snapshot = store.getSnapshot();
+  assert.equal(snapshot.log.length, 50);
+  assert.equal(snapshot.log.at(-1)?.message, 'line 999');
+  assert.equal(snapshot.files, first.files, 'untouched parts keep their identity');
+  assert.equal(snapshot.peers, first.peers);
+  assert.notEqual(snapshot.log, first.log);
+
+  unsubscribe();
+  node.log('info', 'after unsubscribing');
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  assert.equal(notified, 2, 'no listener on the node any more');
+});
+
+test('events a frame apart are each shown, at most one snapshot per frame', async () => {
+  const store = new NodeStore(node, {frameMs: 30});
+  const times: number[] = [];
+  const unsubscribe = store.subscribe(() => times.push(Date.now()));
+  await waitUntil(() => times.length === 1, 'the first snapshot');
+  const started = Date.now();
+  const timer = setInterval(() => node.log('info', 'tick'), 2);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  clearInterval(timer);
+  unsubscribe();
+  const during = times.filter((time) => time >= started);
+  assert.ok(during.length >= 4, `kept drawing (${during.length} snapshots)`);
+  assert.ok(
+    during.length <= 12,
+    `at most one per 30 ms frame (${during.length} in 300 ms)`,
+  );
+});
+
+test('closed is reported once the node closes', async () => {
+  const other = await startNode();
+  const store = new NodeStore(other);
+  const unsubscribe = store.subscribe(() => undefined);
+  await waitUntil(() => store.getSnapshot().takenAt > 0, 'attached');
+  assert.equal(store.getSnapshot().closed, false);
+  await other.close();
+  await waitUntil(() => store.getSnapshot().closed, 'closed in the snapshot');
+  unsubscribe();
+});
