@@ -1,8 +1,19 @@
-import {render, type Instance} from 'ink';
+import {render, type Instance, type RenderOptions} from 'ink';
 import type {FilerNode} from '../node/filer-node.js';
 import {App} from './components/App.js';
 
+/**
+ * How the App is rendered (the benchmark uses the same). Node events are
+ * already drawn at most once per frame by the node store, so Ink's own
+ * throttle is kept short: a key press is drawn at once rather than waiting
+ * out a frame started by an event.
+ */
+export const RENDER_OPTIONS = {
+  exitOnCtrlC: false,
+  maxFps: 120,
+} as const satisfies RenderOptions;
+
 /** Renders the App on the process's terminal; Ctrl-C is the App's to handle. */
 export function mountApp(node: FilerNode, verbose: boolean): Instance {
-  return render(<App node={node} verbose={verbose} />, {exitOnCtrlC: false, maxFps: 30});
+  return render(<App node={node} verbose={verbose} />, RENDER_OPTIONS);
 }
