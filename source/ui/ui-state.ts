@@ -53,7 +53,7 @@ export const INITIAL_UI_STATE: UiState = {
 export function uiReducer(state: UiState, action: UiAction): UiState {
   switch (action.type) {
     case 'focus':
-      return {...state, focus: action.focus};
+      return state.focus === action.focus ? state : {...state, focus: action.focus};
     case 'select':
       return {
         ...state,
