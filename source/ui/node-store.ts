@@ -43,10 +43,16 @@ export type NodeStoreOptions = {
   /** Events within one frame are drawn together. */
   frameMs?: number;
   logLimit?: number;
+  /**
+   * While a transfer runs its snapshot is renewed this often even without
+   * events, so a stalled transfer shows its rate falling and its ETA growing.
+   */
+  progressTickMs?: number;
 };
 
 export const DEFAULT_FRAME_MS = 40;
 export const DEFAULT_LOG_LIMIT = 300;
+export const DEFAULT_PROGRESS_TICK_MS = 500;
 
 /**
  * An external store (for useSyncExternalStore) over a FilerNode's events. A
@@ -56,6 +62,8 @@ export const DEFAULT_LOG_LIMIT = 300;
 export class NodeStore {
   private readonly frameMs: number;
   private readonly logLimit: number;
+  private readonly progressTickMs: number;
+  private progressTick: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly dirty = new Set<Part>();
   private snapshot: NodeSnapshot;
@@ -71,6 +79,7 @@ export class NodeStore {
   ) {
     this.frameMs = options.frameMs ?? DEFAULT_FRAME_MS;
     this.logLimit = options.logLimit ?? DEFAULT_LOG_LIMIT;
+    this.progressTickMs = options.progressTickMs ?? DEFAULT_PROGRESS_TICK_MS;
     this.logLines = node.recentLog().slice(-this.logLimit);
     this.snapshot = {
       id: node.id,
@@ -133,6 +142,8 @@ export class NodeStore {
     this.detach = undefined;
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearTimeout(this.progressTick);
+    this.progressTick = undefined;
   }
 
   private mark(part: Part): void {
@@ -166,6 +177,16 @@ export class NodeStore {
       takenAt: this.lastFlush,
     };
     this.dirty.clear();
+    if (
+      !this.progressTick &&
+      this.snapshot.transfers.some((transfer) => transfer.state === 'running')
+    ) {
+      this.progressTick = setTimeout(() => {
+        this.progressTick = undefined;
+        this.mark('transfers');
+      }, this.progressTickMs);
+      this.progressTick.unref();
+    }
     for (const listener of this.listeners) listener();
   };
 }

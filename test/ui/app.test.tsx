@@ -8,15 +8,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import type {FilerNode} from '../../source/node/filer-node.js';
+import {TestNetwork, waitFor} from '../helpers/network.js';
 import {
+  announce,
   KEY,
   lineWith,
-  makeTempDir,
-  nextEvent,
   renderApp,
   selectedFileRow,
-  startNode,
-  startSlowOwner,
   waitUntil,
   type AppHarness,
 } from './harness.js';
@@ -35,6 +33,7 @@ describe('App over real nodes', () => {
   let ui: FilerNode;
   let remote: FilerNode;
   let second: FilerNode;
+  const network = new TestNetwork();
   let tmp: string;
   let downloads: string;
   let localShare: string;
@@ -48,7 +47,7 @@ describe('App over real nodes', () => {
   };
 
   before(async () => {
-    tmp = await makeTempDir('app');
+    tmp = await network.tempDir('ui-app');
     downloads = path.join(tmp, 'downloads');
     localShare = path.join(tmp, 'local');
     const remoteShare = path.join(tmp, 'remote');
@@ -64,9 +63,9 @@ describe('App over real nodes', () => {
     await fs.writeFile(path.join(remoteShare, 'both.txt'), 'the same file twice\n');
     await fs.writeFile(path.join(secondShare, 'both.txt'), 'the same file twice\n');
 
-    ui = await startNode({downloadDir: downloads});
-    remote = await startNode({downloadDir: path.join(tmp, 'remote-downloads')});
-    second = await startNode({downloadDir: path.join(tmp, 'second-downloads')});
+    ui = await network.startNode({downloadDir: downloads});
+    remote = await network.startNode();
+    second = await network.startNode();
     await remote.addShare(remoteShare);
     await second.addShare(secondShare);
     await second.buildPeers('127.0.0.1', remote.port);
@@ -82,8 +81,7 @@ describe('App over real nodes', () => {
 
   after(async () => {
     for (const app of apps) app.unmount();
-    await Promise.all([ui, remote, second].map((node) => node?.close()));
-    await fs.rm(tmp, {recursive: true, force: true});
+    await network.close();
   });
 
   test('renders the header, each pane and its rows, and the key bar', async () => {
@@ -218,7 +216,7 @@ describe('App over real nodes', () => {
     const app = await open();
     // The search left both alpha files in the list.
     await selectRow(app, 'alpha-song.mp3');
-    const done = nextEvent(ui, 'transfer-done');
+    const done = waitFor(ui, 'transfer-done');
     await app.press('f');
     const [transfer] = await done;
     assert.equal(
@@ -239,7 +237,7 @@ describe('App over real nodes', () => {
       'the refusal in the log',
     );
     await selectRow(app, 'alpha-notes.txt');
-    const notes = nextEvent(ui, 'transfer-done');
+    const notes = waitFor(ui, 'transfer-done');
     await app.press(KEY.enter);
     await notes;
     assert.equal(
@@ -281,7 +279,7 @@ describe('App over real nodes', () => {
     const chosen = lineWith(app.frame(), '❯').trim();
     const owner = /(127\.0\.0\.1:\d+)/.exec(chosen)?.[1];
     assert.ok(owner, `an owner is highlighted: ${chosen}`);
-    const done = nextEvent(ui, 'transfer-done');
+    const done = waitFor(ui, 'transfer-done');
     await app.press(KEY.enter);
     const [transfer] = await done;
     assert.equal(transfer.owner, owner);
@@ -293,47 +291,44 @@ describe('App over real nodes', () => {
   });
 
   test('a transfer shows a progress bar; c cancels it', async () => {
-    const slow = await startSlowOwner(1024 * 1024);
-    try {
-      await slow.announce(ui, 'slow.bin');
-      const app = await open();
-      await app.waitForFrame((frame) => frame.includes('slow.bin'), 'slow.bin listed');
-      await app.press(KEY.end);
-      assert.match(selectedFileRow(app.frame()), /slow\.bin/);
-      assert.doesNotMatch(app.frame().trimEnd().split('\n').at(-1) ?? '', /c cancel/);
-      await app.press('f');
-      let frame = await app.waitForFrame(
-        (text) =>
-          /↓ slow\.bin\s+█*░+\s+\d+% [\d.]+ KiB\/1\.0 MiB\s+[\d.]+ KiB\/s\s+ETA \w+/.test(
-            text,
-          ),
-        'a progress bar with bytes, rate and ETA',
-      );
-      assert.match(frame.split('\n')[0] ?? '', /transfers 1/);
-      assert.match(lineWith(frame, 'slow.bin  '), /↓ slow\.bin/, 'the row is marked ↓');
-      assert.match(frame.trimEnd().split('\n').at(-1) ?? '', /c cancel/);
-      const failed = nextEvent(ui, 'transfer-failed');
-      await app.press('c');
-      const [transfer] = await failed;
-      assert.equal(transfer.state, 'cancelled');
-      frame = await app.waitForFrame(
-        (text) =>
-          text.includes('fetch of slow.bin cancelled') && !/↓ slow\.bin\s+█*░/.test(text),
-        'the bar gone and a log line',
-      );
-      assert.match(frame, /cancelling the transfer of slow\.bin/);
-      assert.match(frame.split('\n')[0] ?? '', /transfers 0/);
-      await assert.rejects(fs.access(path.join(downloads, 'slow.bin')));
-      // With nothing running, c says so instead of doing nothing.
-      await app.press('c');
-      await app.waitForFrame(
-        (text) => text.includes('no transfer is running'),
-        'c refused',
-      );
-      app.unmount();
-    } finally {
-      await slow.close();
-    }
+    // An owner that sends a quarter of a mebibyte of the announced one, then stalls.
+    const owner = await network.startStallingOwner(1024 * 1024, 256 * 1024);
+    await announce(ui, 'slow.bin', owner.id);
+    const app = await open();
+    await app.waitForFrame((frame) => frame.includes('slow.bin'), 'slow.bin listed');
+    await app.press(KEY.end);
+    assert.match(selectedFileRow(app.frame()), /slow\.bin/);
+    assert.doesNotMatch(app.frame().trimEnd().split('\n').at(-1) ?? '', /c cancel/);
+    await app.press('f');
+    let frame = await app.waitForFrame(
+      (text) =>
+        /↓ slow\.bin\s+█+░+\s+25% 256 KiB\/1\.0 MiB\s+[\d.]+ [KM]iB\/s\s+ETA \w+/.test(
+          text,
+        ),
+      'a progress bar with bytes, rate and ETA',
+    );
+    assert.match(frame.split('\n')[0] ?? '', /transfers 1/);
+    assert.match(lineWith(frame, 'slow.bin  '), /↓ slow\.bin/, 'the row is marked ↓');
+    assert.match(frame.trimEnd().split('\n').at(-1) ?? '', /c cancel/);
+    const failed = waitFor(ui, 'transfer-failed');
+    await app.press('c');
+    const [transfer] = await failed;
+    assert.equal(transfer.state, 'cancelled');
+    frame = await app.waitForFrame(
+      (text) =>
+        text.includes('fetch of slow.bin cancelled') && !/↓ slow\.bin\s+█/.test(text),
+      'the bar gone and a log line',
+    );
+    assert.match(frame, /cancelling the transfer of slow\.bin/);
+    assert.match(frame.split('\n')[0] ?? '', /transfers 0/);
+    await assert.rejects(fs.access(path.join(downloads, 'slow.bin')));
+    // With nothing running, c says so instead of doing nothing.
+    await app.press('c');
+    await app.waitForFrame(
+      (text) => text.includes('no transfer is running'),
+      'c refused',
+    );
+    app.unmount();
   });
 
   test('d and Delete remove the selected peer after y; n keeps it', async () => {
@@ -363,7 +358,7 @@ describe('App over real nodes', () => {
 
     await app.press(KEY.delete);
     await app.waitForFrame((text) => text.includes('Remove peer'), 'the dialog again');
-    const told = nextEvent(targetNode, 'peer-removed', (peer) => peer.id === ui.id);
+    const told = waitFor(targetNode, 'peer-removed', (peer) => peer.id === ui.id);
     await app.press('y');
     const [, reason] = await told;
     assert.equal(reason, 'quit', 'the peer was sent QUIT');
@@ -501,7 +496,7 @@ describe('App over real nodes', () => {
     const app = await open();
     const told = Promise.all(
       [remote, second].map((peer) =>
-        nextEvent(peer, 'peer-removed', (removed) => removed.id === ui.id),
+        waitFor(peer, 'peer-removed', (removed) => removed.id === ui.id),
       ),
     );
     await app.press('q');

@@ -7,25 +7,17 @@ import type {FilerNode} from '../../source/node/filer-node.js';
 import {render} from 'ink-testing-library';
 import type {FileEntry} from '../../source/node/types.js';
 import {FilesPane} from '../../source/ui/components/FilesPane.js';
-import {
-  KEY,
-  makeTempDir,
-  renderApp,
-  selectedFileRow,
-  startNode,
-  stripAnsi,
-} from './harness.js';
+import {TestNetwork} from '../helpers/network.js';
+import {KEY, renderApp, selectedFileRow, stripAnsi} from './harness.js';
 
 const COUNT = 10_000;
 const fileName = (index: number): string => `file-${String(index).padStart(5, '0')}.dat`;
 
+const network = new TestNetwork();
 let node: FilerNode;
-let tmp: string;
 
 before(async () => {
-  tmp = await makeTempDir('catalogue');
-  const share = path.join(tmp, 'share');
-  await fs.mkdir(share);
+  const share = await network.tempDir('ui-catalogue');
   for (let start = 0; start < COUNT; start += 500) {
     await Promise.all(
       Array.from({length: 500}, (_, offset) =>
@@ -33,15 +25,12 @@ before(async () => {
       ),
     );
   }
-  node = await startNode();
+  node = await network.startNode();
   await node.addShare(share);
   assert.equal(node.files().length, COUNT);
 });
 
-after(async () => {
-  await node.close();
-  await fs.rm(tmp, {recursive: true, force: true});
-});
+after(() => network.close());
 
 function fileRows(frame: string): string[] {
   return frame.split('\n').filter((line) => /file-\d{5}\.dat/.test(line));

@@ -1,21 +1,17 @@
 /**
- * Rendering the App against real FilerNodes on loopback: start nodes, render,
- * type keys, and wait for frames or events without fixed sleeps.
+ * Rendering the App for tests: type keys and wait for frames without fixed
+ * sleeps. Nodes come from test/helpers/network.ts.
  */
-import fs from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import {setImmediate as tick} from 'node:timers/promises';
 import {render} from 'ink-testing-library';
-import {FilerNode, type FilerNodeOptions} from '../../source/node/filer-node.js';
-import type {FilerNodeEvents} from '../../source/node/types.js';
-import {encodeFrame, encodeHeader, FrameDecoder} from '../../source/protocol/frame.js';
+import type {FilerNode} from '../../source/node/filer-node.js';
+import {encodeFrame} from '../../source/protocol/frame.js';
 import {MessageType} from '../../source/protocol/messages.js';
 import {App} from '../../source/ui/components/App.js';
 import type {TerminalSize} from '../../source/ui/layout.js';
+import {LOOPBACK} from '../helpers/network.js';
 
-export const LOOPBACK = '127.0.0.1';
 const WAIT_MS = 5_000;
 
 /** Bytes a terminal sends for each key. */
@@ -35,21 +31,6 @@ export const KEY = {
   ctrlL: '\u000C',
 } as const;
 
-export async function makeTempDir(label: string): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), `filer-ui-${label}-`));
-}
-
-export function startNode(options: FilerNodeOptions = {}): Promise<FilerNode> {
-  return FilerNode.start({
-    port: 0,
-    bindHost: LOOPBACK,
-    advertisedHost: LOOPBACK,
-    maxPeers: 5,
-    stabilizeIntervalMs: 0,
-    ...options,
-  });
-}
-
 /** Polls `check` every 10 ms until it returns something other than undefined/false. */
 export async function waitUntil<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
@@ -63,28 +44,6 @@ export async function waitUntil<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-/** The next `event` from `node` that satisfies `predicate`; create it before the action. */
-export function nextEvent<E extends keyof FilerNodeEvents>(
-  node: FilerNode,
-  event: E,
-  predicate: (...args: FilerNodeEvents[E]) => boolean = () => true,
-  timeoutMs = WAIT_MS,
-): Promise<FilerNodeEvents[E]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      node.off(event, listener);
-      reject(new Error(`no ${event} on ${node.id} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const listener = (...args: FilerNodeEvents[E]): void => {
-      if (!predicate(...args)) return;
-      clearTimeout(timer);
-      node.off(event, listener);
-      resolve(args);
-    };
-    node.on(event, listener);
-  });
 }
 
 export function stripAnsi(text: string): string {
@@ -158,65 +117,17 @@ export function selectedFileRow(frame: string): string {
   return frame.split('\n').find((line) => line.startsWith('│›')) ?? '';
 }
 
-/**
- * A peer that owns one file and sends it slowly, so a transfer can be watched
- * and cancelled: it answers FGET with a header for `size` bytes and then a
- * kilobyte every 20 ms. Every other request is closed unanswered, as an
- * original peer does with an unknown type.
- */
-export async function startSlowOwner(size: number): Promise<{
-  id: string;
-  announce: (to: FilerNode, name: string) => Promise<void>;
-  close: () => Promise<void>;
-}> {
-  const sockets = new Set<net.Socket>();
-  const timers = new Set<NodeJS.Timeout>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    const decoder = new FrameDecoder();
-    socket.on('data', (chunk) => {
-      for (const frame of decoder.push(chunk)) {
-        if (frame.type !== MessageType.fileGet) {
-          socket.destroy();
-          return;
-        }
-        socket.write(encodeHeader(MessageType.reply, size));
-        let sent = 0;
-        const timer = setInterval(() => {
-          if (socket.destroyed || sent >= size) {
-            clearInterval(timer);
-            timers.delete(timer);
-            socket.end();
-            return;
-          }
-          const piece = Math.min(1024, size - sent);
-          socket.write(Buffer.alloc(piece, 7));
-          sent += piece;
-        }, 20);
-        timers.add(timer);
-      }
-    });
+/** Tells `to` that `owner` has `name`, as a RESP to a search would. */
+export async function announce(
+  to: FilerNode,
+  name: string,
+  owner: string,
+): Promise<void> {
+  const socket = net.connect(to.port, LOOPBACK);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
   });
-  await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
-  const {port} = server.address() as net.AddressInfo;
-  const id = `${LOOPBACK}:${port}`;
-  return {
-    id,
-    async announce(to, name) {
-      const socket = net.connect(to.port, LOOPBACK);
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', resolve);
-        socket.once('error', reject);
-      });
-      socket.end(encodeFrame(MessageType.response, `${name} ${id}`));
-      await new Promise((resolve) => socket.once('close', resolve));
-    },
-    async close() {
-      for (const timer of timers) clearInterval(timer);
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
+  socket.end(encodeFrame(MessageType.response, `${name} ${owner}`));
+  await new Promise((resolve) => socket.once('close', resolve));
 }

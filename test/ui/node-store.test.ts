@@ -3,17 +3,17 @@ import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 import type {FilerNode} from '../../source/node/filer-node.js';
 import {NodeStore} from '../../source/ui/node-store.js';
-import {startNode, waitUntil} from './harness.js';
+import {TestNetwork} from '../helpers/network.js';
+import {announce, waitUntil} from './harness.js';
 
+const network = new TestNetwork();
 let node: FilerNode;
 
 before(async () => {
-  node = await startNode();
+  node = await network.startNode();
 });
 
-after(async () => {
-  await node.close();
-});
+after(() => network.close());
 
 test('a burst of 1,000 events gives one new snapshot; the log stays bounded', async () => {
   const store = new NodeStore(node, {frameMs: 40, logLimit: 50});
@@ -60,12 +60,42 @@ test('events a frame apart are each shown, at most one snapshot per frame', asyn
 });
 
 test('closed is reported once the node closes', async () => {
-  const other = await startNode();
+  const other = await network.startNode();
   const store = new NodeStore(other);
   const unsubscribe = store.subscribe(() => undefined);
   await waitUntil(() => store.getSnapshot().takenAt > 0, 'attached');
   assert.equal(store.getSnapshot().closed, false);
   await other.close();
   await waitUntil(() => store.getSnapshot().closed, 'closed in the snapshot');
+  unsubscribe();
+});
+
+test('a stalled transfer still gets fresh snapshots, so its rate can fall', async () => {
+  const owner = await network.startStallingOwner(1024 * 1024, 64 * 1024);
+  await announce(node, 'stalled.bin', owner.id);
+  const store = new NodeStore(node, {progressTickMs: 50});
+  const times: number[] = [];
+  const unsubscribe = store.subscribe(() => times.push(Date.now()));
+  const {transfer} = node.startFetch('stalled.bin');
+  await waitUntil(
+    () =>
+      store.getSnapshot().transfers.find((t) => t.id === transfer.id)?.received ===
+      64 * 1024,
+    'all the bytes sent before the stall',
+  );
+  const stalledAt = times.length;
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.ok(
+    times.length - stalledAt >= 3,
+    `${times.length - stalledAt} snapshots while stalled`,
+  );
+  node.cancelTransfer(transfer.id);
+  await waitUntil(
+    () => store.getSnapshot().transfers.every((t) => t.state !== 'running'),
+    'the transfer ended',
+  );
+  const endedAt = times.length;
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.ok(times.length - endedAt <= 1, 'no ticking once nothing runs');
   unsubscribe();
 });
