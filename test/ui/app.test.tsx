@@ -19,14 +19,31 @@ import {
   type AppHarness,
 } from './harness.js';
 
+/** Waits until the Files selection is on a row matching `pattern`. */
+function selected(app: AppHarness, pattern: RegExp): Promise<string> {
+  return app.waitForFrame(
+    (frame) => pattern.test(selectedFileRow(frame)),
+    `the selection on ${pattern}`,
+  );
+}
+
 /** Moves the Files selection to the row named `name`, from the top. */
 async function selectRow(app: AppHarness, name: string): Promise<void> {
   await app.press(KEY.home);
+  await app.waitForFrame((frame) => /Available Files · 1\//.test(frame), 'the first row');
   while (!selectedFileRow(app.frame()).includes(name)) {
     const before = selectedFileRow(app.frame());
     await app.press(KEY.down);
-    assert.notEqual(selectedFileRow(app.frame()), before, `${name} is listed`);
+    // Fails (times out) at the end of the list: the name is not listed.
+    await app.waitForFrame(
+      (frame) => selectedFileRow(frame) !== before,
+      `${name} listed`,
+    );
   }
+}
+
+function keyBar(frame: string): string {
+  return frame.trimEnd().split('\n').at(-1) ?? '';
 }
 
 describe('App over real nodes', () => {
@@ -110,41 +127,40 @@ describe('App over real nodes', () => {
 
   test('Tab and Shift-Tab move the focus; the key bar follows it', async () => {
     const app = await open();
-    const lastLine = (): string => app.frame().trimEnd().split('\n').at(-1) ?? '';
-    assert.match(lastLine(), /f fetch/);
-    assert.doesNotMatch(lastLine(), /d remove/);
+    assert.match(keyBar(app.frame()), /f fetch/);
+    assert.doesNotMatch(keyBar(app.frame()), /d remove/);
     await app.press(KEY.tab);
-    assert.match(lastLine(), /d remove/);
-    assert.doesNotMatch(lastLine(), /f fetch/);
+    await app.waitForFrame((frame) => /d remove/.test(keyBar(frame)), 'd in the key bar');
+    assert.doesNotMatch(keyBar(app.frame()), /f fetch/);
     assert.match(
       lineWith(app.frame(), remote.id),
       /› 127/,
       'the peer row has the cursor',
     );
     await app.press(KEY.shiftTab);
-    assert.match(lastLine(), /f fetch/);
+    await app.waitForFrame((frame) => /f fetch/.test(keyBar(frame)), 'f in the key bar');
     app.unmount();
   });
 
   test('arrow keys, PgDn, End and Home move the selection', async () => {
     const app = await open();
     // The share walker lists a directory in name order.
-    assert.match(selectedFileRow(app.frame()), /one\.txt/);
+    await selected(app, /one\.txt/);
     await app.press(KEY.down);
-    assert.match(selectedFileRow(app.frame()), /three\.txt/);
+    await selected(app, /three\.txt/);
     await app.press(KEY.down, KEY.down);
-    assert.match(selectedFileRow(app.frame()), /two\.txt/, 'stops at the last row');
+    await selected(app, /two\.txt/);
     await app.press(KEY.up);
-    assert.match(selectedFileRow(app.frame()), /three\.txt/);
+    await selected(app, /three\.txt/);
     await app.press(KEY.home);
-    assert.match(selectedFileRow(app.frame()), /one\.txt/);
+    await selected(app, /one\.txt/);
     await app.press(KEY.end);
-    assert.match(selectedFileRow(app.frame()), /two\.txt/);
+    await selected(app, /two\.txt/);
     await app.press(KEY.pageUp);
-    assert.match(selectedFileRow(app.frame()), /one\.txt/);
+    await selected(app, /one\.txt/);
     await app.press(KEY.pageDown);
-    assert.match(selectedFileRow(app.frame()), /two\.txt/);
-    assert.match(app.frame(), /Available Files · 3\/3/);
+    await selected(app, /two\.txt/);
+    assert.match(app.frame(), /Available Files · 3\/3/, 'the title counts the selection');
     app.unmount();
   });
 
@@ -297,8 +313,8 @@ describe('App over real nodes', () => {
     const app = await open();
     await app.waitForFrame((frame) => frame.includes('slow.bin'), 'slow.bin listed');
     await app.press(KEY.end);
-    assert.match(selectedFileRow(app.frame()), /slow\.bin/);
-    assert.doesNotMatch(app.frame().trimEnd().split('\n').at(-1) ?? '', /c cancel/);
+    await selected(app, /slow\.bin/);
+    assert.doesNotMatch(keyBar(app.frame()), /c cancel/);
     await app.press('f');
     let frame = await app.waitForFrame(
       (text) =>

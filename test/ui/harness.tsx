@@ -87,7 +87,7 @@ export async function renderApp(
     });
   // Ink subscribes to stdin in an effect, after the first frame.
   await tick();
-  await waitForFrame((text) => text.length > 0, 'the first frame');
+  await waitForFrame((text) => text.length > 0, 'the first frame', 15_000);
   return {
     frame,
     async press(...keys) {
