@@ -4,7 +4,11 @@ import {enterFullScreen} from './terminal-screen.js';
 
 export type RunUiOptions = {start: () => Promise<void>; verbose: boolean};
 
+/** SIGHUP: the terminal closed; the others: asked to stop. All close the node first. */
 const QUIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** A crash still says QUIT to the peers, but does not wait on them for ever. */
+const CRASH_EXIT_MS = 3_000;
 
 /**
  * Runs the full-screen UI over an open node until the user quits. The join
@@ -17,18 +21,26 @@ export async function runUi(node: FilerNode, options: RunUiOptions): Promise<voi
   process.env.NODE_ENV ??= 'production';
   const {mountApp} = await import('./mount-app.js');
 
-  const screen = enterFullScreen(process.stdout, process.stdin);
+  // The App exits when the node reports 'closed'.
+  const closeNode = (): void => void node.close();
+  const screen = enterFullScreen(process, closeNode);
   // However the process ends, the shell gets its screen back.
   process.once('exit', screen.restore);
-  const closeNode = (): void => void node.close();
   for (const signal of QUIT_SIGNALS) process.on(signal, closeNode);
 
   const instance = mountApp(node, options.verbose);
+  let crashed = false;
   const onCrash = (error: unknown): void => {
+    // Anything thrown while going down is part of the same crash.
+    if (crashed) return;
+    crashed = true;
     instance.unmount();
     screen.restore();
-    process.stderr.write(`filer-tui: ${describeError(error)}\n`);
-    if (error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (!screen.gone) {
+      const detail = error instanceof Error && error.stack ? `\n${error.stack}` : '';
+      process.stderr.write(`filer-tui: ${describeError(error)}${detail}\n`);
+    }
+    setTimeout(() => process.exit(1), CRASH_EXIT_MS).unref();
     void node.close().finally(() => process.exit(1));
   };
   process.on('uncaughtException', onCrash);
