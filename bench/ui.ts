@@ -55,8 +55,12 @@ const LINES = Number(flags.lines);
 const GOAL_P95_MS = 50;
 const DOWN = '\u001B[B';
 
+// As the CLI runs it (source/ui/run-ui.ts): React's production build, chosen
+// when React is first loaded. `NODE_ENV=development npm run bench:ui` measures the other.
+process.env.NODE_ENV ??= 'production';
 const React = await import('react');
 const {render} = await import('ink');
+const {RENDER_OPTIONS} = await import('../source/ui/mount-app.js');
 const {FilerNode} = await import('../source/node/filer-node.js');
 const {App} = await import('../source/ui/components/App.js');
 
@@ -209,9 +213,7 @@ async function main(): Promise<void> {
         stdout: stdout as unknown as NodeJS.WriteStream,
         stdin: stdin as unknown as NodeJS.ReadStream,
         stderr: stderr as unknown as NodeJS.WriteStream,
-        // As source/ui/run-ui.tsx renders it.
-        exitOnCtrlC: false,
-        maxFps: 30,
+        ...RENDER_OPTIONS,
         patchConsole: false,
         onRender: ({renderTime}) => {
           if (!measuring) return;

@@ -90,7 +90,9 @@ type ResolvedOptions = Required<
 };
 
 /** Queries seen within this window with a ttl no higher are not processed again. */
-const QUERY_MEMORY_MS = 30_000;
+// Short: copies of one flooded query arrive within moments, and a person who
+// searches again a little later must get answers again.
+const QUERY_MEMORY_MS = 5_000;
 /** A hostile ttl must not make a query live forever. */
 const MAX_FORWARD_TTL = 16;
 const MAX_RESPONSES_PER_QUERY = 64;
