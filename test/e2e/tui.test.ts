@@ -10,12 +10,9 @@ import {existsSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
-import {fileURLToPath} from 'node:url';
-import {HeadlessPeer} from './headless-peer.js';
+import {CLI_PATH as CLI, startHeadless, type CliProcess} from '../helpers/cli-process.js';
 import {frameScreen, shellQuote, TmuxSession, tmuxAvailable, waitFor} from './tmux.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const WIDTH = 100;
 const HEIGHT = 30;
 /** Printed by the pane's shell once the UI exited; then it waits for a line. */
@@ -45,24 +42,35 @@ test(
     const exitFile = path.join(tmp, 'exit-code');
     const sttyFile = path.join(tmp, 'stty.txt');
 
-    const peers: HeadlessPeer[] = [];
+    const peers: CliProcess[] = [];
     const tmux = new TmuxSession(`filer-e2e-${process.pid}`);
     let passed = false;
     try {
       // Peer 1 is the contact; peer 2 joins it and shares the file, so the
       // UI's search has to be forwarded once before it is answered.
-      const peer1 = await HeadlessPeer.start({cli: CLI, downloadDir: dirs.peers});
-      peers.push(peer1);
-      const peer2 = await HeadlessPeer.start({
-        cli: CLI,
-        downloadDir: dirs.peers,
-        join: peer1.id,
-        share: [path.join(dirs.share, fileName)],
+      const peer1 = startHeadless(t, ['0', '5', '--download-dir', dirs.peers], {
+        cwd: dirs.peers,
       });
+      peers.push(peer1);
+      const peer1Id = await peer1.waitForListening();
+      const peer2 = startHeadless(
+        t,
+        [
+          '0',
+          '5',
+          peer1Id,
+          '--download-dir',
+          dirs.peers,
+          '--share',
+          path.join(dirs.share, fileName),
+        ],
+        {cwd: dirs.peers},
+      );
       peers.push(peer2);
+      const peer2Id = await peer2.waitForListening();
+      // Peer 2 joined peer 1.
       await peer1.waitForRecord(
-        (record) => record.event === 'peer-added' && peerId(record) === peer2.id,
-        'peer 2 to join peer 1',
+        (record) => record.event === 'peer-added' && peerId(record) === peer2Id,
       );
 
       const ui = [
@@ -70,7 +78,7 @@ test(
         CLI,
         '0',
         '5',
-        peer1.id,
+        peer1Id,
         '--host',
         '127.0.0.1',
         '--bind',
@@ -100,14 +108,14 @@ test(
         (screen) =>
           screen.includes('Available Files') &&
           screen.includes('Peer List') &&
-          screen.includes(peer1.id) &&
-          screen.includes(peer2.id),
-        `the Available Files and Peer List panes listing ${peer1.id} and ${peer2.id}`,
+          screen.includes(peer1Id) &&
+          screen.includes(peer2Id),
+        `the Available Files and Peer List panes listing ${peer1Id} and ${peer2Id}`,
         RUNNING,
       );
+      // The UI node joined peer 1.
       const uiPeer = await peer1.waitForRecord(
-        (record) => record.event === 'peer-added' && peerId(record) !== peer2.id,
-        'the UI node to join peer 1',
+        (record) => record.event === 'peer-added' && peerId(record) !== peer2Id,
       );
       const uiId = peerId(uiPeer);
 
@@ -168,12 +176,12 @@ test(
         'EXIT:0',
         `UI exit status; screen:\n${frameScreen(afterExit)}`,
       );
+      // Peer 1 got QUIT from the UI node.
       await peer1.waitForRecord(
         (record) =>
           record.event === 'peer-removed' &&
           peerId(record) === uiId &&
           record.reason === 'quit',
-        `peer 1 to get QUIT from ${uiId}`,
       );
 
       const flags = await tmux.tmux(

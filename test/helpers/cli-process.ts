@@ -10,6 +10,8 @@ import {fileURLToPath} from 'node:url';
 
 export const CLI_PATH = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 export const CLI_WAIT_MS = 10_000;
+/** The log line a node prints once it listens; group 1 is its peer id. */
+const LISTENING = /^listening as (\S+:\d+)/;
 
 /** One line of `--headless --json` output. */
 export type CliRecord = {event: string} & Record<string, unknown>;
@@ -138,6 +140,47 @@ export class CliProcess {
     return this.exited;
   }
 
+  /**
+   * Waits for the "listening as <host>:<port>" log line (the first a node
+   * prints) and returns that peer id.
+   */
+  async waitForListening(timeoutMs = CLI_WAIT_MS): Promise<string> {
+    const record = await this.waitForRecord(
+      (candidate) =>
+        candidate.event === 'log' && LISTENING.test(String(candidate.message)),
+      {timeoutMs},
+    );
+    return LISTENING.exec(String(record.message))?.[1] as string;
+  }
+
+  /**
+   * Quits politely (`quit`, then stdin closed); SIGKILL if it has not exited
+   * within `timeoutMs`. Resolves once it is gone.
+   */
+  async stop(timeoutMs = 3_000): Promise<CliExit> {
+    if (!this.running) return this.exited;
+    if (!this.child.stdin.writableEnded) {
+      this.send('quit');
+      this.child.stdin.end();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
+    return this.kill();
+  }
+
+  /** The last records and stderr, for a failure message. */
+  tail(lines = 20): string {
+    const recent = this.records
+      .slice(-lines)
+      .map((record) => JSON.stringify(record))
+      .join('\n  ');
+    return `  last lines:\n  ${recent}\n  stderr: ${this.stderr.trim()}`;
+  }
+
   private accept(line: string): void {
     try {
       const value: unknown = JSON.parse(line);
@@ -165,13 +208,7 @@ export class CliProcess {
   }
 
   private failure(message: string): Error {
-    const recent = this.records
-      .slice(-5)
-      .map((record) => JSON.stringify(record))
-      .join('\n  ');
-    return new Error(
-      `filer-tui (pid ${this.pid}) ${message}\n  last lines:\n  ${recent}\n  stderr: ${this.stderr.trim()}`,
-    );
+    return new Error(`filer-tui (pid ${this.pid}) ${message}\n${this.tail(5)}`);
   }
 }
 
