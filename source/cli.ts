@@ -107,6 +107,8 @@ if (config.headless) {
 } else {
   const {runUi} = await import('./ui/run-ui.js');
   await openOrExit(node, config);
+  // Loading Ink takes a moment on a slow machine; say that something is happening.
+  process.stdout.write(`filer-tui: listening as ${node.id}, starting the interface…\n`);
   await runUi(node, {start: () => startNetwork(node, config), verbose: config.verbose});
   process.exit(0);
 }
