@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import {pipeline} from 'node:stream/promises';
 import {PeerTimeoutError, TransferCancelledError} from '../protocol/errors.js';
-import {encodeFrame} from '../protocol/frame.js';
+import {encodeFrame, FILE_CHUNK_BYTES} from '../protocol/frame.js';
 import {MessageType, type PeerAddress} from '../protocol/messages.js';
 import {assertSafeName} from '../protocol/safe-name.js';
 import {FgetBodyStream} from './fget-body.js';
@@ -62,7 +62,10 @@ export async function downloadToFile(request: DownloadRequest): Promise<Download
         request.onProgress?.(received);
       },
     );
-    const file = createWriteStream('', {fd: part.handle});
+    const file = createWriteStream('', {
+      fd: part.handle,
+      highWaterMark: FILE_CHUNK_BYTES,
+    });
     await pipeline(socket, body, file, {signal: request.signal});
     const finalPath = await publish(part.path, target);
     partPath = undefined;

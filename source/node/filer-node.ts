@@ -10,7 +10,7 @@ import {
   PeerUnreachableError,
   TransferCancelledError,
 } from '../protocol/errors.js';
-import {MAX_FRAME_DATA, type Frame} from '../protocol/frame.js';
+import {FILE_CHUNK_BYTES, MAX_FRAME_DATA, type Frame} from '../protocol/frame.js';
 import {
   formatJoin,
   formatListEntry,
@@ -873,7 +873,12 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       const body =
         size === 0
           ? []
-          : handle.createReadStream({start: 0, end: size - 1, autoClose: false});
+          : handle.createReadStream({
+              start: 0,
+              end: size - 1,
+              autoClose: false,
+              highWaterMark: FILE_CHUNK_BYTES,
+            });
       await reply.sendStream(MessageType.reply, size, body);
     } finally {
       await handle?.close().catch(() => undefined);

@@ -113,3 +113,9 @@ export class FrameDecoder {
     return taken;
   }
 }
+
+/**
+ * File bodies move in chunks of this size: large enough to keep system calls
+ * few, small enough that memory stays flat whatever the file size.
+ */
+export const FILE_CHUNK_BYTES = 256 * 1024;
