@@ -2,7 +2,6 @@
  * The peer: a TCP server speaking the original Filer protocol, its peer table
  * and file catalogue, search, transfers, and typed events for a UI. No UI code.
  */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
   describeError,
@@ -10,7 +9,7 @@ import {
   PeerUnreachableError,
   TransferCancelledError,
 } from '../protocol/errors.js';
-import {FILE_CHUNK_BYTES, MAX_FRAME_DATA, type Frame} from '../protocol/frame.js';
+import type {Frame} from '../protocol/frame.js';
 import {
   formatJoin,
   formatListEntry,
@@ -34,6 +33,7 @@ import {decodeWireName, encodeWireName} from '../protocol/wire-name.js';
 import {detectAdvertisedHost} from './advertised-host.js';
 import {downloadToFile} from './download.js';
 import {FileCatalog} from './file-catalog.js';
+import {answerSize, serveFile} from './file-server.js';
 import {
   addressText,
   DEFAULT_CLIENT_LIMITS,
@@ -779,11 +779,16 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       case MessageType.response:
         return this.acceptResponse(text, request.remote);
       case MessageType.fileGet:
-        return this.serveFile(text, request.remote, reply);
+        return serveFile(
+          this.catalog,
+          {wireName: text, remote: request.remote},
+          reply,
+          (level, message) => this.log(level, message),
+        );
       case MessageType.quit:
         return this.answerQuit(text, reply);
       case MessageType.size:
-        return this.answerSize(text, reply);
+        return answerSize(this.catalog, text, reply);
       default:
         // As the original: no handler, close without a reply.
         this.log(
@@ -840,60 +845,6 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     }
     await reply.send(MessageType.reply, ReplyText.quitRemoved(peerId));
     this.forgetPeer(peerId, 'quit');
-  }
-
-  /** FGET: only files this node shares itself, streamed from disk. */
-  private async serveFile(
-    wireName: string,
-    remote: string,
-    reply: ReplyWriter,
-  ): Promise<void> {
-    const name = decodeWireName(wireName);
-    const share = this.catalog.localShare(name);
-    if (!share) {
-      this.log(
-        'warn',
-        `refused FGET of ${JSON.stringify(name)} from ${remote}: not shared here`,
-      );
-      return reply.send(MessageType.error, ReplyText.fileNotFound);
-    }
-    let handle: fs.FileHandle | undefined;
-    try {
-      let size: number;
-      try {
-        handle = await fs.open(share.path, 'r');
-        const stat = await handle.stat();
-        if (!stat.isFile() || stat.size > MAX_FRAME_DATA) throw new Error('not servable');
-        size = stat.size;
-      } catch (error) {
-        this.log('warn', `cannot serve ${name}: ${describeError(error)}`);
-        return await reply.send(MessageType.error, ReplyText.fileReadError);
-      }
-      this.log('info', `sending ${name} (${size} bytes) to ${remote}`);
-      const body =
-        size === 0
-          ? []
-          : handle.createReadStream({
-              start: 0,
-              end: size - 1,
-              autoClose: false,
-              highWaterMark: FILE_CHUNK_BYTES,
-            });
-      await reply.sendStream(MessageType.reply, size, body);
-    } finally {
-      await handle?.close().catch(() => undefined);
-    }
-  }
-
-  private async answerSize(wireName: string, reply: ReplyWriter): Promise<void> {
-    const share = this.catalog.localShare(decodeWireName(wireName));
-    if (!share) return reply.send(MessageType.error, ReplyText.fileNotFound);
-    try {
-      const stat = await fs.stat(share.path);
-      return await reply.send(MessageType.reply, String(stat.size));
-    } catch {
-      return reply.send(MessageType.error, ReplyText.fileReadError);
-    }
   }
 
   // ---- helpers ---------------------------------------------------------------------------
