@@ -34,12 +34,6 @@ export class FileCatalog {
     return this.records.size;
   }
 
-  get localCount(): number {
-    let count = 0;
-    for (const record of this.records.values()) if (record.local) count++;
-    return count;
-  }
-
   entry(name: string): FileEntry | undefined {
     const record = this.records.get(name);
     return record && toEntry(record);
