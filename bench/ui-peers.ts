@@ -17,7 +17,7 @@ import {
   type PeerAddress,
 } from '../source/protocol/messages.js';
 import {encodeWireName} from '../source/protocol/wire-name.js';
-import {requestFrames} from '../source/node/peer-client.js';
+import {requestFrames} from '../source/node/net/peer-client.js';
 
 export type Announcement = {name: string; owner: string};
 

@@ -1,15 +1,18 @@
 import {EventEmitter} from 'node:events';
 
-type EventMap = Record<string, unknown[]>;
+export type EventMap = Record<string, unknown[]>;
 
-/** EventEmitter whose event names and arguments are checked by the compiler. */
+/** Events that `Source` emits with arguments `Target` also accepts. */
+type SharedEvent<Source extends EventMap, Target extends EventMap> = {
+  [K in keyof Source & keyof Target & string]: Source[K] extends Target[K] ? K : never;
+}[keyof Source & keyof Target & string];
+
+/**
+ * EventEmitter whose event names and arguments are checked by the compiler.
+ * Node's default listener limit stays on, so a leak of subscriptions warns.
+ */
 export class TypedEmitter<Events extends EventMap> {
   private readonly emitter = new EventEmitter();
-
-  constructor() {
-    // A UI subscribes one listener per hook; many hooks are normal, not a leak.
-    this.emitter.setMaxListeners(100);
-  }
 
   on<E extends keyof Events & string>(
     event: E,
@@ -35,7 +38,26 @@ export class TypedEmitter<Events extends EventMap> {
     return this;
   }
 
+  listenerCount(event: keyof Events & string): number {
+    return this.emitter.listenerCount(event);
+  }
+
   protected emit<E extends keyof Events & string>(event: E, ...args: Events[E]): void {
     this.emitter.emit(event, ...args);
+  }
+
+  /**
+   * Re-emits a part's events as this emitter's own (a facade over evented
+   * parts). Name the part's event map: `this.relay<PartEvents>(part, [...])`.
+   */
+  protected relay<Source extends EventMap>(
+    source: TypedEmitter<Source>,
+    events: ReadonlyArray<SharedEvent<Source, Events>>,
+  ): void {
+    for (const event of events) {
+      source.on(event, (...args) =>
+        this.emit(event, ...(args as unknown as Events[typeof event])),
+      );
+    }
   }
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {alternativeName} from '../../source/node/download.js';
-import {FileCatalog} from '../../source/node/file-catalog.js';
-import {PeerTable} from '../../source/node/peer-table.js';
+import {alternativeName} from '../../source/node/transfer/download.js';
+import {FileCatalog} from '../../source/node/files/file-catalog.js';
+import {PeerTable} from '../../source/node/overlay/peer-table.js';
 
 describe('PeerTable', () => {
   const peer = (port: number) => ({id: `10.0.0.1:${port}`, host: '10.0.0.1', port});

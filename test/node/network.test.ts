@@ -13,7 +13,7 @@ import {
 } from '../../source/protocol/errors.js';
 import {encodeFrame, encodeHeader} from '../../source/protocol/frame.js';
 import {MessageType} from '../../source/protocol/messages.js';
-import {requestFrames} from '../../source/node/peer-client.js';
+import {requestFrames} from '../../source/node/net/peer-client.js';
 import type {FilerNode} from '../../source/node/filer-node.js';
 import type {PeerInfo} from '../../source/node/types.js';
 import {

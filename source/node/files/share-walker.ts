@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import {FilerError} from '../protocol/errors.js';
+import {FilerError} from '../../protocol/errors.js';
 
 export type ShareableFile = {path: string; size: number};
 

@@ -8,14 +8,14 @@ import {
   PeerUnreachableError,
   TransferCancelledError,
   UnexpectedReplyError,
-} from '../protocol/errors.js';
+} from '../../protocol/errors.js';
 import {
   encodeFrame,
   FrameDecoder,
   MAX_CONTROL_DATA,
   type Frame,
-} from '../protocol/frame.js';
-import {MessageType, type PeerAddress} from '../protocol/messages.js';
+} from '../../protocol/frame.js';
+import {MessageType, type PeerAddress} from '../../protocol/messages.js';
 import type {SocketRegistry} from './socket-registry.js';
 
 export type ClientLimits = {

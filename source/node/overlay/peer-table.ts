@@ -1,4 +1,4 @@
-import type {PeerInfo} from './types.js';
+import type {PeerInfo} from '../types.js';
 
 /** Known neighbours in join order, bounded by max-peers (0 = unlimited). */
 export class PeerTable {

@@ -4,13 +4,13 @@
  * does not grow memory.
  */
 import fs from 'node:fs/promises';
-import {describeError} from '../protocol/errors.js';
-import {FILE_CHUNK_BYTES, MAX_FRAME_DATA} from '../protocol/frame.js';
-import {MessageType, ReplyText} from '../protocol/messages.js';
-import {decodeWireName} from '../protocol/wire-name.js';
+import {describeError} from '../../protocol/errors.js';
+import {FILE_CHUNK_BYTES, MAX_FRAME_DATA} from '../../protocol/frame.js';
+import {MessageType, ReplyText} from '../../protocol/messages.js';
+import {decodeWireName} from '../../protocol/wire-name.js';
 import type {FileCatalog} from './file-catalog.js';
-import type {ReplyWriter} from './peer-server.js';
-import type {LogLevel} from './types.js';
+import type {ReplyWriter} from '../net/peer-server.js';
+import type {LogLevel} from '../types.js';
 
 export type ServeLog = (level: LogLevel, message: string) => void;
 

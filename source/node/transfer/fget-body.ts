@@ -4,14 +4,14 @@ import {
   RemoteError,
   TruncatedFrameError,
   UnexpectedReplyError,
-} from '../protocol/errors.js';
+} from '../../protocol/errors.js';
 import {
   decodeHeader,
   HEADER_SIZE,
   MAX_CONTROL_DATA,
   type FrameHeader,
-} from '../protocol/frame.js';
-import {MessageType} from '../protocol/messages.js';
+} from '../../protocol/frame.js';
+import {MessageType} from '../../protocol/messages.js';
 
 /**
  * Turns the bytes of an FGET reply into the file body: parses the 8-byte

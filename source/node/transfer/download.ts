@@ -7,13 +7,13 @@ import {createWriteStream} from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {pipeline} from 'node:stream/promises';
-import {PeerTimeoutError, TransferCancelledError} from '../protocol/errors.js';
-import {encodeFrame, FILE_CHUNK_BYTES} from '../protocol/frame.js';
-import {MessageType, type PeerAddress} from '../protocol/messages.js';
-import {assertSafeName} from '../protocol/safe-name.js';
+import {PeerTimeoutError, TransferCancelledError} from '../../protocol/errors.js';
+import {encodeFrame, FILE_CHUNK_BYTES} from '../../protocol/frame.js';
+import {MessageType, type PeerAddress} from '../../protocol/messages.js';
+import {assertSafeName} from '../../protocol/safe-name.js';
 import {FgetBodyStream} from './fget-body.js';
-import {addressText, connectToPeer} from './peer-client.js';
-import type {SocketRegistry} from './socket-registry.js';
+import {addressText, connectToPeer} from '../net/peer-client.js';
+import type {SocketRegistry} from '../net/socket-registry.js';
 
 export type DownloadRequest = {
   address: PeerAddress;

@@ -4,14 +4,14 @@
  * closes its own connection.
  */
 import net from 'node:net';
-import {describeError} from '../protocol/errors.js';
+import {describeError} from '../../protocol/errors.js';
 import {
   encodeFrame,
   encodeHeader,
   FrameDecoder,
   MAX_CONTROL_DATA,
   type Frame,
-} from '../protocol/frame.js';
+} from '../../protocol/frame.js';
 import type {SocketRegistry} from './socket-registry.js';
 import {writeToSocket} from './socket-io.js';
 

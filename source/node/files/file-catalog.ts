@@ -1,4 +1,4 @@
-import type {FileEntry} from './types.js';
+import type {FileEntry} from '../types.js';
 
 export type LocalShare = {path: string; size: number};
 

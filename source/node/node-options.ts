@@ -1,0 +1,46 @@
+import path from 'node:path';
+import {detectAdvertisedHost} from './net/advertised-host.js';
+import {DEFAULT_CLIENT_LIMITS} from './net/peer-client.js';
+import type {ServerLimits} from './net/peer-server.js';
+
+export type FilerNodeOptions = {
+  /** Port to listen on; 0 picks a free one. */
+  port?: number;
+  /** Interface to listen on (default all IPv4 interfaces, as the original). */
+  bindHost?: string;
+  /** Host part of this node's peer id (default: detected, see advertised-host). */
+  advertisedHost?: string;
+  /** Peer list size; 0 = unlimited. */
+  maxPeers?: number;
+  /** Where downloads are written (default: current directory). */
+  downloadDir?: string;
+  /** Liveness check period; 0 turns the stabilizer off. */
+  stabilizeIntervalMs?: number;
+  connectTimeoutMs?: number;
+  replyTimeoutMs?: number;
+  /** Longest stall of a file transfer before it fails. */
+  transferIdleTimeoutMs?: number;
+  /** Ask owners for sizes with the SIZE extension. */
+  sizeLookup?: boolean;
+  serverLimits?: Partial<ServerLimits>;
+};
+
+export type ResolvedOptions = Required<Omit<FilerNodeOptions, 'serverLimits'>> & {
+  serverLimits: Partial<ServerLimits>;
+};
+
+export function resolveOptions(options: FilerNodeOptions): ResolvedOptions {
+  return {
+    port: options.port ?? 0,
+    bindHost: options.bindHost ?? '0.0.0.0',
+    advertisedHost: options.advertisedHost ?? detectAdvertisedHost(),
+    maxPeers: options.maxPeers ?? 5,
+    downloadDir: path.resolve(options.downloadDir ?? process.cwd()),
+    stabilizeIntervalMs: options.stabilizeIntervalMs ?? 3_000,
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CLIENT_LIMITS.connectTimeoutMs,
+    replyTimeoutMs: options.replyTimeoutMs ?? DEFAULT_CLIENT_LIMITS.replyTimeoutMs,
+    transferIdleTimeoutMs: options.transferIdleTimeoutMs ?? 30_000,
+    sizeLookup: options.sizeLookup ?? true,
+    serverLimits: options.serverLimits ?? {},
+  };
+}

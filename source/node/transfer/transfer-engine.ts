@@ -1,0 +1,225 @@
+/**
+ * Downloads as the user sees them: each fetch tries its sources in turn,
+ * reports progress at a readable rate, can be cancelled, and shares the file
+ * once it is complete. The bytes are moved by the `download` it is given.
+ */
+import {
+  describeError,
+  FilerError,
+  TransferCancelledError,
+} from '../../protocol/errors.js';
+import {parsePeerId, type PeerAddress} from '../../protocol/messages.js';
+import {assertSafeName} from '../../protocol/safe-name.js';
+import type {Clock, Log} from '../collaborators.js';
+import {TypedEmitter} from '../typed-emitter.js';
+import type {FileEntry, TransferInfo} from '../types.js';
+import {afterFailure, sourcesToTry} from './source-fallback.js';
+
+export type TransferEvents = {
+  'transfer-start': [transfer: TransferInfo];
+  'transfer-progress': [transfer: TransferInfo];
+  'transfer-done': [transfer: TransferInfo];
+  'transfer-failed': [transfer: TransferInfo];
+};
+
+export type DownloadJob = {
+  source: PeerAddress;
+  wireName: string;
+  name: string;
+  signal: AbortSignal;
+  onHeader: (total: number) => void;
+  onProgress: (received: number) => void;
+};
+
+export type Downloaded = {path: string; name: string; size: number};
+
+/** What the engine needs of the catalogue. */
+export type TransferFiles = {
+  entry(name: string): FileEntry | undefined;
+  wireName(name: string): string;
+  /** Shares a finished download. */
+  share(name: string, filePath: string, size: number): unknown;
+  dropOwner(name: string, owner: string): void;
+};
+
+export type TransferDeps = {
+  files: TransferFiles;
+  download: (job: DownloadJob) => Promise<Downloaded>;
+  isOpen: () => boolean;
+  clock: Clock;
+  log: Log;
+};
+
+export const PROGRESS_INTERVAL_MS = 100;
+export const MAX_FINISHED_TRANSFERS = 50;
+
+type RunningTransfer = {info: TransferInfo; controller: AbortController};
+
+export class TransferEngine extends TypedEmitter<TransferEvents> {
+  private readonly table = new Map<number, RunningTransfer>();
+  /** Settles when each running transfer has finished and cleaned up its part file. */
+  private readonly running = new Set<Promise<unknown>>();
+  private nextId = 1;
+
+  constructor(private readonly deps: TransferDeps) {
+    super();
+  }
+
+  transfers(): TransferInfo[] {
+    return [...this.table.values()].map(({info}) => ({...info}));
+  }
+
+  /**
+   * Checks the request at once (throws if it cannot start) and returns the new
+   * transfer; `done` settles when it finished or failed.
+   */
+  start(
+    name: string,
+    owner?: string,
+  ): {transfer: TransferInfo; done: Promise<TransferInfo>} {
+    assertSafeName(name);
+    const entry = this.deps.files.entry(name);
+    if (entry?.local) {
+      throw new FilerError('ERR_ALREADY_LOCAL', `${name} is already shared by this node`);
+    }
+    const sources = sourcesToTry(entry?.owners ?? [], owner);
+    const first = sources[0];
+    if (first === undefined) {
+      throw new FilerError(
+        'ERR_NO_OWNER',
+        `no peer is known to have ${name}; search first`,
+      );
+    }
+    if (!this.deps.isOpen()) throw new FilerError('ERR_CLOSED', 'the node is closed');
+    const info: TransferInfo = {
+      id: this.nextId++,
+      name,
+      owner: first,
+      state: 'running',
+      received: 0,
+      startedAt: this.deps.clock(),
+    };
+    const done = this.run(info, sources);
+    // Reported through events; callers may ignore the promise.
+    const settled = done.catch(() => undefined);
+    this.running.add(settled);
+    void settled.then(() => this.running.delete(settled));
+    return {transfer: {...info}, done};
+  }
+
+  /** Stops a running transfer; its part file is removed. */
+  cancel(id: number): boolean {
+    const transfer = this.table.get(id);
+    if (!transfer || transfer.info.state !== 'running') return false;
+    transfer.controller.abort();
+    return true;
+  }
+
+  /** Cancels every transfer and waits until their part files are gone. */
+  async stopAll(): Promise<void> {
+    for (const {controller} of this.table.values()) controller.abort();
+    await Promise.all(this.running);
+  }
+
+  private async run(info: TransferInfo, sources: string[]): Promise<TransferInfo> {
+    const {name} = info;
+    const wireName = this.deps.files.wireName(name);
+    const controller = new AbortController();
+    this.table.set(info.id, {info, controller});
+    this.deps.log('info', `fetching ${name} from ${info.owner}`);
+    this.emit('transfer-start', {...info});
+    let lastError: unknown;
+    for (const source of sources) {
+      const address = parsePeerId(source);
+      if (!address) continue;
+      info.owner = source;
+      info.received = 0;
+      delete info.total;
+      try {
+        const result = await this.deps.download({
+          source: address,
+          wireName,
+          name,
+          signal: controller.signal,
+          ...this.progressReporter(info),
+        });
+        return this.succeed(info, result);
+      } catch (error) {
+        lastError = error;
+        const next = afterFailure(error);
+        if (!next.next) break;
+        this.deps.log(
+          'warn',
+          `fetch of ${name} from ${source} failed: ${describeError(error)}`,
+        );
+        if (next.dropOwner) this.deps.files.dropOwner(name, source);
+      }
+    }
+    lastError ??= new FilerError('ERR_NO_OWNER', `no usable source for ${name}`);
+    this.fail(info, lastError);
+    throw lastError;
+  }
+
+  private progressReporter(
+    info: TransferInfo,
+  ): Pick<DownloadJob, 'onHeader' | 'onProgress'> {
+    let lastProgress = 0;
+    return {
+      onHeader: (total) => {
+        info.total = total;
+        this.emit('transfer-progress', {...info});
+      },
+      onProgress: (received) => {
+        info.received = received;
+        const now = this.deps.clock();
+        if (now - lastProgress >= PROGRESS_INTERVAL_MS || received === info.total) {
+          lastProgress = now;
+          this.emit('transfer-progress', {...info});
+        }
+      },
+    };
+  }
+
+  private succeed(info: TransferInfo, result: Downloaded): TransferInfo {
+    Object.assign(info, {
+      state: 'done',
+      received: result.size,
+      total: result.size,
+      path: result.path,
+      finishedAt: this.deps.clock(),
+    } satisfies Partial<TransferInfo>);
+    this.deps.files.share(result.name, result.path, result.size);
+    this.deps.log(
+      'info',
+      `fetched ${info.name} (${result.size} bytes) into ${result.path}`,
+    );
+    this.pruneFinished();
+    this.emit('transfer-done', {...info});
+    return {...info};
+  }
+
+  private fail(info: TransferInfo, error: unknown): void {
+    const cancelled = error instanceof TransferCancelledError;
+    Object.assign(info, {
+      state: cancelled ? 'cancelled' : 'failed',
+      error: describeError(error),
+      finishedAt: this.deps.clock(),
+    } satisfies Partial<TransferInfo>);
+    this.deps.log(
+      cancelled ? 'info' : 'error',
+      `fetch of ${info.name} ${cancelled ? 'cancelled' : 'failed'}`,
+    );
+    this.pruneFinished();
+    this.emit('transfer-failed', {...info});
+  }
+
+  /** Finished transfers stay listed for the UI, but only the latest few. */
+  private pruneFinished(): void {
+    const finished = [...this.table.values()].filter(
+      ({info}) => info.state !== 'running',
+    );
+    for (const {info} of finished.slice(0, -MAX_FINISHED_TRANSFERS)) {
+      this.table.delete(info.id);
+    }
+  }
+}
