@@ -5,6 +5,7 @@
  */
 import {createWriteStream} from 'node:fs';
 import fs from 'node:fs/promises';
+import type {Socket} from 'node:net';
 import path from 'node:path';
 import {pipeline} from 'node:stream/promises';
 import {PeerTimeoutError, TransferCancelledError} from '../../protocol/errors.js';
@@ -40,20 +41,23 @@ export async function downloadToFile(request: DownloadRequest): Promise<Download
     throw new Error(`refused to write outside ${directory}`);
   }
   const peer = addressText(request.address);
-  const socket = await connectToPeer(request.address, {
-    timeoutMs: request.connectTimeoutMs,
-    registry: request.registry,
-    signal: request.signal,
-  });
-  let partPath: string | undefined;
+  // The part file first: once connected, the socket goes straight into the
+  // pipeline, so no await leaves it without an error listener.
+  const part = await openPartFile(target);
+  let partPath: string | undefined = part.path;
+  let socket: Socket | undefined;
   try {
-    const part = await openPartFile(target);
-    partPath = part.path;
+    socket = await connectToPeer(request.address, {
+      timeoutMs: request.connectTimeoutMs,
+      registry: request.registry,
+      signal: request.signal,
+    });
     let size = 0;
-    socket.setTimeout(request.idleTimeoutMs, () =>
-      socket.destroy(new PeerTimeoutError(peer, 'sending the file')),
+    const connection = socket;
+    connection.setTimeout(request.idleTimeoutMs, () =>
+      connection.destroy(new PeerTimeoutError(peer, 'sending the file')),
     );
-    socket.write(encodeFrame(MessageType.fileGet, request.wireName));
+    connection.write(encodeFrame(MessageType.fileGet, request.wireName));
     const body = new FgetBodyStream(
       peer,
       (total) => request.onHeader?.(total),
@@ -66,16 +70,19 @@ export async function downloadToFile(request: DownloadRequest): Promise<Download
       fd: part.handle,
       highWaterMark: FILE_CHUNK_BYTES,
     });
-    await pipeline(socket, body, file, {signal: request.signal});
+    await pipeline(connection, body, file, {signal: request.signal});
     const finalPath = await publish(part.path, target);
     partPath = undefined;
     return {path: finalPath, name: path.basename(finalPath), size};
   } catch (error) {
-    socket.destroy();
+    socket?.destroy();
     if (request.signal?.aborted) throw new TransferCancelledError();
     throw error;
   } finally {
-    if (partPath !== undefined) await fs.rm(partPath, {force: true});
+    if (partPath !== undefined) {
+      await part.handle.close().catch(() => undefined);
+      await fs.rm(partPath, {force: true});
+    }
   }
 }
 
