@@ -10,7 +10,9 @@ import {LOOPBACK, testNetwork, waitFor} from '../helpers/network.js';
  * peer in another process.
  */
 async function startResettingPeer(t: {after: (fn: () => Promise<void>) => void}) {
-  const server = net.createServer((socket) => setImmediate(() => socket.resetAndDestroy()));
+  const server = net.createServer((socket) =>
+    setImmediate(() => socket.resetAndDestroy()),
+  );
   await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return `${LOOPBACK}:${(server.address() as net.AddressInfo).port}`;

@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict';
+import {describe, test} from 'node:test';
+import {Overlay, QUIT_TIMEOUT_MS} from '../../source/node/overlay/overlay.js';
+import type {PeerInfo} from '../../source/node/types.js';
+import {MessageType, ReplyText} from '../../source/protocol/messages.js';
+import {
+  error,
+  FakeNetwork,
+  RecordingLog,
+  RecordingReply,
+  reply,
+  type ScriptedPeer,
+} from './fake-collaborators.js';
+
+const SELF = {id: '10.0.0.1:9000', host: '10.0.0.1', port: 9000};
+
+function makeOverlay(network: FakeNetwork, maxPeers = 5) {
+  const log = new RecordingLog();
+  const overlay = new Overlay({
+    self: () => SELF,
+    isOpen: () => true,
+    maxPeers,
+    request: network.request,
+    probe: network.probe,
+    log: log.log,
+  });
+  const added: string[] = [];
+  const removed: string[] = [];
+  overlay.on('peer-added', (peer) => added.push(peer.id));
+  overlay.on('peer-removed', (peer, reason) => removed.push(`${peer.id} ${reason}`));
+  return {overlay, log, added, removed};
+}
+
+/** A peer as the original answers: NAME, JOIN (unless full), LIST of `knows`. */
+function originalPeer(id: string, knows: string[], options: {full?: boolean} = {}) {
+  const script: ScriptedPeer = (type) => {
+    switch (type) {
+      case MessageType.name:
+        return [reply(id)];
+      case MessageType.join:
+        return options.full
+          ? [error(ReplyText.joinTooMany)]
+          : [reply(ReplyText.joinAdded(SELF.id))];
+      case MessageType.list:
+        return [
+          reply(String(knows.length)),
+          ...knows.map((peer) => reply(`${peer} ${peer.replace(':', ' ')}`)),
+        ];
+      case MessageType.quit:
+        return [reply(ReplyText.quitRemoved(SELF.id))];
+      default:
+        return [];
+    }
+  };
+  return script;
+}
+
+describe('Overlay.buildPeers', () => {
+  test('joins the contact and, depth first, the peers it lists within the hops', async () => {
+    const network = new FakeNetwork();
+    network.set('10.0.0.2:1', originalPeer('10.0.0.2:1', ['10.0.0.3:1']));
+    network.set('10.0.0.3:1', originalPeer('10.0.0.3:1', ['10.0.0.4:1']));
+    network.set('10.0.0.4:1', originalPeer('10.0.0.4:1', []));
+    const {overlay, added} = makeOverlay(network);
+    assert.equal(await overlay.buildPeers('10.0.0.2', 1, 2), 2);
+    assert.deepEqual(added, ['10.0.0.2:1', '10.0.0.3:1'], 'hops 2 stops before 10.0.0.4');
+    assert.deepEqual(network.sent[1], {
+      to: '10.0.0.2:1',
+      type: MessageType.join,
+      data: `${SELF.id} ${SELF.host} ${SELF.port}`,
+    });
+  });
+
+  test('a full contact is still asked for its peers, so the join goes on past it', async () => {
+    const network = new FakeNetwork();
+    network.set('10.0.0.2:1', originalPeer('10.0.0.2:1', ['10.0.0.3:1'], {full: true}));
+    network.set('10.0.0.3:1', originalPeer('10.0.0.3:1', []));
+    const {overlay, added, log} = makeOverlay(network);
+    await overlay.buildPeers('10.0.0.2', 1, 2);
+    assert.deepEqual(added, ['10.0.0.3:1']);
+    assert.ok(log.has(/10\.0\.0\.2:1 is full/));
+  });
+
+  test('when every contact is full, a one-way link to the first is kept', async () => {
+    const network = new FakeNetwork();
+    network.set('10.0.0.2:1', originalPeer('10.0.0.2:1', [], {full: true}));
+    const {overlay, added, log} = makeOverlay(network);
+    assert.equal(await overlay.buildPeers('10.0.0.2', 1), 1);
+    assert.deepEqual(added, ['10.0.0.2:1']);
+    assert.ok(log.has(/one-way link/));
+  });
+
+  test('stops at max-peers, skips itself and never asks a contact twice', async () => {
+    const network = new FakeNetwork();
+    const ids = ['10.0.0.2:1', '10.0.0.3:1', '10.0.0.4:1'];
+    for (const id of ids) network.set(id, originalPeer(id, [...ids, SELF.id]));
+    const {overlay, added} = makeOverlay(network, 2);
+    await overlay.buildPeers('10.0.0.2', 1, 5);
+    assert.deepEqual(added, ['10.0.0.2:1', '10.0.0.3:1']);
+    assert.equal(network.sent.filter((sent) => sent.to === SELF.id).length, 0);
+    const names = network.sentOf(MessageType.name).map((sent) => sent.to);
+    assert.deepEqual(names, [...new Set(names)]);
+  });
+
+  test('a malformed LIST is skipped with a warning, not thrown', async () => {
+    const network = new FakeNetwork();
+    network.set('10.0.0.2:1', (type) =>
+      type === MessageType.list
+        ? [reply('lots'), reply('x')]
+        : originalPeer('10.0.0.2:1', [])(type, ''),
+    );
+    const {overlay, added, log} = makeOverlay(network);
+    assert.equal(await overlay.buildPeers('10.0.0.2', 1), 1);
+    assert.deepEqual(added, ['10.0.0.2:1']);
+    assert.ok(log.has(/bad LIST count/));
+  });
+
+  test('an unreachable contact is one warning', async () => {
+    const {overlay, log} = makeOverlay(new FakeNetwork());
+    assert.equal(await overlay.buildPeers('10.0.0.9', 1), 0);
+    assert.ok(log.has(/cannot join through 10\.0\.0\.9:1/));
+  });
+});
+
+describe('Overlay answers and liveness', () => {
+  const joinText = (peer: PeerInfo) => `${peer.id} ${peer.host} ${peer.port}`;
+  const peer = (n: number): PeerInfo => ({
+    id: `10.0.1.${n}:7`,
+    host: `10.0.1.${n}`,
+    port: 7,
+  });
+
+  test('JOIN adds, refuses duplicates, itself, a full table and bad arguments', async () => {
+    const {overlay} = makeOverlay(new FakeNetwork(), 2);
+    const answer = async (text: string) => {
+      const recorded = new RecordingReply();
+      await overlay.answerJoin(text, recorded);
+      return recorded.frames;
+    };
+    assert.deepEqual(await answer(joinText(peer(1))), [
+      `REPL ${ReplyText.joinAdded(peer(1).id)}`,
+    ]);
+    assert.deepEqual(await answer(joinText(peer(1))), [
+      `ERRO ${ReplyText.joinAlreadyInserted(peer(1).id)}`,
+    ]);
+    assert.deepEqual(await answer(joinText(SELF)), [
+      `ERRO ${ReplyText.joinAlreadyInserted(SELF.id)}`,
+    ]);
+    assert.deepEqual(await answer('only two'), [`ERRO ${ReplyText.joinIncorrect}`]);
+    await answer(joinText(peer(2)));
+    assert.deepEqual(await answer(joinText(peer(3))), [`ERRO ${ReplyText.joinTooMany}`]);
+  });
+
+  test('LIST answers the count, then one entry per peer', async () => {
+    const {overlay} = makeOverlay(new FakeNetwork());
+    await overlay.answerJoin(joinText(peer(1)), new RecordingReply());
+    const recorded = new RecordingReply();
+    await overlay.answerList(recorded);
+    assert.deepEqual(recorded.frames, ['REPL 1', `REPL ${joinText(peer(1))}`]);
+  });
+
+  test('QUIT removes a known peer (reason quit) and says so; an unknown one is an error', async () => {
+    const {overlay, removed} = makeOverlay(new FakeNetwork());
+    await overlay.answerJoin(joinText(peer(1)), new RecordingReply());
+    const first = new RecordingReply();
+    await overlay.answerQuit(`  ${peer(1).id}\n`, first);
+    assert.deepEqual(first.frames, [`REPL ${ReplyText.quitRemoved(peer(1).id)}`]);
+    assert.deepEqual(removed, [`${peer(1).id} quit`]);
+    const second = new RecordingReply();
+    await overlay.answerQuit(peer(1).id, second);
+    assert.deepEqual(second.frames, [`ERRO ${ReplyText.quitNotFound(peer(1).id)}`]);
+  });
+
+  test('checkPeers drops exactly the peers that refuse connections', async () => {
+    const network = new FakeNetwork();
+    const {overlay, removed} = makeOverlay(network);
+    for (const n of [1, 2])
+      await overlay.answerJoin(joinText(peer(n)), new RecordingReply());
+    network.set(peer(1).id, () => []);
+    await overlay.checkPeers();
+    assert.deepEqual(removed, [`${peer(2).id} unreachable`]);
+    assert.deepEqual(
+      overlay.peers().map((known) => known.id),
+      [peer(1).id],
+    );
+  });
+
+  test('removePeer says QUIT and forgets the peer even when QUIT fails', async () => {
+    const network = new FakeNetwork();
+    const {overlay, removed, log} = makeOverlay(network);
+    await overlay.answerJoin(joinText(peer(1)), new RecordingReply());
+    await overlay.removePeer(peer(1).id);
+    assert.deepEqual(network.sentOf(MessageType.quit), [
+      {to: peer(1).id, type: MessageType.quit, data: SELF.id},
+    ]);
+    assert.deepEqual(removed, [`${peer(1).id} removed`]);
+    assert.ok(log.has(/QUIT to .* failed/));
+    await assert.rejects(overlay.removePeer(peer(1).id), {code: 'ERR_UNKNOWN_PEER'});
+  });
+
+  test('leave() says QUIT to every peer with a short timeout', async () => {
+    const network = new FakeNetwork();
+    const {overlay} = makeOverlay(network);
+    for (const n of [1, 2])
+      await overlay.answerJoin(joinText(peer(n)), new RecordingReply());
+    network.set(peer(1).id, originalPeer(peer(1).id, []));
+    await overlay.leave();
+    assert.deepEqual(
+      network
+        .sentOf(MessageType.quit)
+        .map((sent) => `${sent.to} ${sent.timeoutMs}`)
+        .sort(),
+      [`${peer(1).id} ${QUIT_TIMEOUT_MS}`, `${peer(2).id} ${QUIT_TIMEOUT_MS}`],
+    );
+  });
+});

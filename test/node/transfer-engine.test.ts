@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import {describe, test} from 'node:test';
+import {afterFailure, sourcesToTry} from '../../source/node/transfer/source-fallback.js';
+import {
+  MAX_FINISHED_TRANSFERS,
+  PROGRESS_INTERVAL_MS,
+  TransferEngine,
+  type DownloadJob,
+  type Downloaded,
+  type TransferFiles,
+} from '../../source/node/transfer/transfer-engine.js';
+import type {FileEntry, TransferInfo} from '../../source/node/types.js';
+import {
+  PeerTimeoutError,
+  PeerUnreachableError,
+  RemoteError,
+  TransferCancelledError,
+} from '../../source/protocol/errors.js';
+import {FakeClock, RecordingLog} from './fake-collaborators.js';
+
+describe('source fallback policy', () => {
+  test('a chosen owner is the only source; else every known owner in order', () => {
+    assert.deepEqual(sourcesToTry(['a:1', 'b:1'], 'c:1'), ['c:1']);
+    assert.deepEqual(sourcesToTry(['a:1', 'b:1']), ['a:1', 'b:1']);
+  });
+
+  test('cancel stops; unreachable moves on and drops the owner; others move on', () => {
+    assert.deepEqual(afterFailure(new TransferCancelledError()), {
+      next: false,
+      dropOwner: false,
+    });
+    assert.deepEqual(afterFailure(new PeerUnreachableError('a:1')), {
+      next: true,
+      dropOwner: true,
+    });
+    assert.deepEqual(afterFailure(new PeerTimeoutError('a:1', 'x')), {
+      next: true,
+      dropOwner: false,
+    });
+    assert.deepEqual(afterFailure(new RemoteError('a:1', 'File not found')), {
+      next: true,
+      dropOwner: false,
+    });
+  });
+});
+
+type Script = (job: DownloadJob) => Promise<Downloaded>;
+
+function makeEngine(owners: Record<string, string[]>, script: Script) {
+  const shared: string[] = [];
+  const dropped: string[] = [];
+  const files: TransferFiles = {
+    entry: (name): FileEntry | undefined =>
+      owners[name] ? {name, local: false, owners: owners[name]} : undefined,
+    wireName: (name) => name.replaceAll(' ', '%20'),
+    share: (name, filePath) => void shared.push(`${name} ${filePath}`),
+    dropOwner: (name, owner) => void dropped.push(`${name} ${owner}`),
+  };
+  const jobs: DownloadJob[] = [];
+  const clock = new FakeClock();
+  const log = new RecordingLog();
+  let open = true;
+  const engine = new TransferEngine({
+    files,
+    download: (job) => {
+      jobs.push(job);
+      return script(job);
+    },
+    isOpen: () => open,
+    clock: clock.read,
+    log: log.log,
+  });
+  const events: string[] = [];
+  for (const event of ['transfer-start', 'transfer-done', 'transfer-failed'] as const) {
+    engine.on(event, (info) => events.push(`${event} ${info.owner} ${info.state}`));
+  }
+  return {engine, jobs, shared, dropped, clock, log, events, close: () => (open = false)};
+}
+
+const done = (name: string, size = 10): Downloaded => ({path: `/d/${name}`, name, size});
+
+describe('TransferEngine', () => {
+  test('falls back to the next owner and shares the finished file', async () => {
+    const {engine, jobs, shared, dropped, events} = makeEngine(
+      {'a b.txt': ['1.1.1.1:1', '2.2.2.2:2', '3.3.3.3:3']},
+      async (job) => {
+        if (job.source.port === 1) throw new PeerUnreachableError('1.1.1.1:1');
+        if (job.source.port === 2) throw new RemoteError('2.2.2.2:2', 'File not found');
+        return done(job.name);
+      },
+    );
+    const result = await engine.start('a b.txt').done;
+    assert.equal(result.owner, '3.3.3.3:3');
+    assert.equal(result.state, 'done');
+    assert.deepEqual(
+      jobs.map((job) => `${job.source.port} ${job.wireName}`),
+      ['1 a%20b.txt', '2 a%20b.txt', '3 a%20b.txt'],
+    );
+    assert.deepEqual(dropped, ['a b.txt 1.1.1.1:1'], 'only the unreachable owner');
+    assert.deepEqual(shared, ['a b.txt /d/a b.txt']);
+    assert.deepEqual(events, [
+      'transfer-start 1.1.1.1:1 running',
+      'transfer-done 3.3.3.3:3 done',
+    ]);
+  });
+
+  test('fails with the last error when every source fails', async () => {
+    const {engine, events, log} = makeEngine({x: ['1.1.1.1:1']}, async () => {
+      throw new PeerTimeoutError('1.1.1.1:1', 'sending the file');
+    });
+    await assert.rejects(engine.start('x').done, PeerTimeoutError);
+    assert.deepEqual(events.at(-1), 'transfer-failed 1.1.1.1:1 failed');
+    assert.match(engine.transfers()[0]?.error ?? '', /timed out/);
+    assert.ok(log.has(/fetch of x failed/));
+  });
+
+  test('cancel aborts the running download and stops the fallback', async () => {
+    const {engine, jobs, events} = makeEngine(
+      {x: ['1.1.1.1:1', '2.2.2.2:2']},
+      (job) =>
+        new Promise((_, reject) =>
+          job.signal.addEventListener('abort', () =>
+            reject(new TransferCancelledError()),
+          ),
+        ),
+    );
+    const {transfer, done: finished} = engine.start('x');
+    assert.equal(engine.cancel(transfer.id), true);
+    await assert.rejects(finished, TransferCancelledError);
+    assert.equal(jobs.length, 1, 'the second owner was not tried');
+    assert.equal(events.at(-1), 'transfer-failed 1.1.1.1:1 cancelled');
+    assert.equal(engine.cancel(transfer.id), false);
+  });
+
+  test('refuses at once: unsafe names, unknown owners, local files, a closed node', () => {
+    const {engine, close} = makeEngine({x: ['1.1.1.1:1']}, async (job) => done(job.name));
+    assert.throws(() => engine.start('../x'), {code: 'ERR_UNSAFE_NAME'});
+    assert.throws(() => engine.start('unknown'), {code: 'ERR_NO_OWNER'});
+    close();
+    assert.throws(() => engine.start('x'), {code: 'ERR_CLOSED'});
+  });
+
+  test('progress is reported at most every interval, and always at the end', async () => {
+    const {engine, clock} = makeEngine({x: ['1.1.1.1:1']}, async (job) => {
+      job.onHeader(300);
+      for (const received of [100, 200]) job.onProgress(received);
+      clock.advance(PROGRESS_INTERVAL_MS);
+      job.onProgress(250);
+      job.onProgress(300);
+      return done(job.name, 300);
+    });
+    const seen: number[] = [];
+    engine.on('transfer-progress', (info) => seen.push(info.received));
+    await engine.start('x').done;
+    assert.deepEqual(seen, [0, 100, 250, 300]);
+  });
+
+  test('keeps only the latest finished transfers', async () => {
+    const names = Array.from({length: MAX_FINISHED_TRANSFERS + 5}, (_, i) => `f${i}`);
+    const owners = Object.fromEntries(names.map((name) => [name, ['1.1.1.1:1']]));
+    const {engine} = makeEngine(owners, async (job) => done(job.name));
+    for (const name of names) await engine.start(name).done;
+    const listed: TransferInfo[] = engine.transfers();
+    assert.equal(listed.length, MAX_FINISHED_TRANSFERS);
+    assert.equal(listed[0]?.name, 'f5');
+  });
+
+  test('stopAll cancels every transfer and waits for them to settle', async () => {
+    let settled = 0;
+    const {engine} = makeEngine(
+      {x: ['1.1.1.1:1'], y: ['1.1.1.1:1']},
+      (job) =>
+        new Promise((_, reject) =>
+          job.signal.addEventListener('abort', () =>
+            setImmediate(() => {
+              settled++;
+              reject(new TransferCancelledError());
+            }),
+          ),
+        ),
+    );
+    for (const name of ['x', 'y']) engine.start(name).done.catch(() => undefined);
+    await engine.stopAll();
+    assert.equal(settled, 2);
+    assert.deepEqual(
+      engine.transfers().map((info) => info.state),
+      ['cancelled', 'cancelled'],
+    );
+  });
+});
