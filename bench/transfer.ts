@@ -15,7 +15,7 @@ import {
   sha256File,
   TestNetwork,
   writeRandomFile,
-} from '../test/helpers/network.js';
+} from '../test/support/network.js';
 
 const FILE_SIZES = [16 * MiB, 256 * MiB];
 const RUNS = 3;

@@ -21,7 +21,8 @@ import {setTimeout as delay} from 'node:timers/promises';
 import {parseArgs} from 'node:util';
 import type {FilerNode as FilerNodeType} from '../source/node/filer-node.js';
 import type {FilerNodeEvents} from '../source/node/types.js';
-import {sendResponses, startSlowOwner, type Announcement} from './ui-peers.js';
+import {startFakePeer} from '../test/support/fake-peer.js';
+import {sendResponses, type Announcement} from './ui-peers.js';
 import {
   FakeStdin,
   FakeStdout,
@@ -171,9 +172,10 @@ async function main(): Promise<void> {
   };
   const owner = new FilerNode(nodeOptions);
   const node = new FilerNode(nodeOptions);
-  const slowOwner = await startSlowOwner({
-    size: 1024 * 1024 * 1024,
-    bytesPerSecond: 256 * 1024,
+  // Trickles a file, so a transfer stays in progress while the benchmark runs.
+  const slowOwner = await startFakePeer({
+    answersName: true,
+    serves: {total: 1024 * 1024 * 1024, bytesPerSecond: 256 * 1024},
   });
   const stdout = new FakeStdout(COLUMNS, LINES);
   const stdin = new FakeStdin();

@@ -12,14 +12,14 @@ import {
   startHeadless,
   type CliProcess,
   type CliRecord,
-} from '../helpers/cli-process.js';
+} from '../support/cli-process.js';
 import {
   LOOPBACK,
   MiB,
   sha256File,
   testNetwork,
   writeRandomFile,
-} from '../helpers/network.js';
+} from '../support/network.js';
 
 const TIMEOUT = {timeout: 30_000};
 
@@ -234,7 +234,7 @@ test('a port in use exits 1 with one line on stderr', TIMEOUT, async (t) => {
 test('quit during a download leaves no .part file', TIMEOUT, async (t) => {
   const network = testNetwork(t);
   const downloads = await network.tempDir('cli-quit');
-  const owner = await network.startStallingOwner(4 * MiB, 1000);
+  const owner = await network.startFakePeer({serves: {total: 4 * MiB, send: 1000}});
   const cli = startHeadless(t, ['0', '5', '--download-dir', downloads]);
   await listeningId(cli);
   await cli.request(

@@ -6,6 +6,7 @@
 import {execFile, spawnSync} from 'node:child_process';
 import {rm} from 'node:fs/promises';
 import {setTimeout as delay} from 'node:timers/promises';
+import {eventually, type EventuallyOptions} from '../support/eventually.js';
 
 /** True when a `tmux` binary can be run. */
 export function tmuxAvailable(): boolean {
@@ -26,14 +27,10 @@ export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-export type WaitOptions = {
-  /** Give up after this long (default 10 s). */
-  timeoutMs?: number;
-  /** Time between two screen reads (default 50 ms). */
-  intervalMs?: number;
-};
+/** Screens are read every 50 ms unless told otherwise. */
+const SCREEN_INTERVAL_MS = 50;
 
-export type ScreenWaitOptions = WaitOptions & {
+export type ScreenWaitOptions = EventuallyOptions & {
   /** Stop waiting at once when the screen shows this (e.g. the program died). */
   failIf?: ScreenCondition;
 };
@@ -209,42 +206,33 @@ export class TmuxSession {
   async waitForScreen(
     condition: ScreenCondition,
     description: string,
-    options: ScreenWaitOptions = {},
+    {failIf, ...options}: ScreenWaitOptions = {},
   ): Promise<string> {
-    const timeoutMs = options.timeoutMs ?? 10_000;
-    const intervalMs = options.intervalMs ?? 50;
-    const deadline = Date.now() + timeoutMs;
     let screen = '';
-    for (;;) {
-      screen = await this.capture();
-      if (matches(screen, condition)) return screen;
-      if (options.failIf !== undefined && matches(screen, options.failIf)) {
-        throw new Error(
-          `gave up waiting for ${description}: the screen shows a failure:\n${frameScreen(screen)}`,
-        );
-      }
-      if (Date.now() >= deadline) break;
-      await delay(intervalMs);
-    }
-    throw new Error(
-      `timed out after ${timeoutMs} ms waiting for ${description}; the screen was:\n${frameScreen(screen)}`,
+    return eventually(
+      async () => {
+        screen = await this.capture();
+        if (matches(screen, condition)) return screen;
+        if (failIf !== undefined && matches(screen, failIf)) {
+          throw new Error(
+            `gave up waiting for ${description}: the screen shows a failure:\n${frameScreen(screen)}`,
+          );
+        }
+        return undefined;
+      },
+      () => `${description}; the screen was:\n${frameScreen(screen)}`,
+      {intervalMs: SCREEN_INTERVAL_MS, ...options},
     );
   }
 
   /** Waits until the pane's command exited and returns its status. */
-  async waitForExit(options: WaitOptions = {}): Promise<number> {
-    const timeoutMs = options.timeoutMs ?? 10_000;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const status = await this.exitStatus();
-      if (status !== undefined) return status;
-      if (Date.now() >= deadline) {
-        throw new Error(
-          `the command did not exit within ${timeoutMs} ms; the screen was:\n${frameScreen(await this.capture())}`,
-        );
-      }
-      await delay(options.intervalMs ?? 50);
-    }
+  async waitForExit(options: EventuallyOptions = {}): Promise<number> {
+    return eventually(
+      () => this.exitStatus(),
+      async () =>
+        `the command to exit; the screen was:\n${frameScreen(await this.capture())}`,
+      {intervalMs: SCREEN_INTERVAL_MS, ...options},
+    );
   }
 
   /** Kills the private tmux server (and with it the pane's processes) and removes its socket. */
@@ -284,22 +272,4 @@ export function frameScreen(screen: string): string {
   const width = Math.max(0, ...lines.map((line) => line.length));
   const rule = `+${'-'.repeat(width)}+`;
   return [rule, ...lines.map((line) => `|${line.padEnd(width)}|`), rule].join('\n');
-}
-
-/** Polls an async check until it returns a value other than undefined. */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  description: string,
-  options: WaitOptions = {},
-): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() >= deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`);
-    }
-    await delay(options.intervalMs ?? 50);
-  }
 }

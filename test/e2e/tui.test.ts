@@ -10,8 +10,9 @@ import {existsSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
-import {CLI_PATH as CLI, startHeadless, type CliProcess} from '../helpers/cli-process.js';
-import {frameScreen, shellQuote, TmuxSession, tmuxAvailable, waitFor} from './tmux.js';
+import {CLI_PATH as CLI, startHeadless, type CliProcess} from '../support/cli-process.js';
+import {eventually} from '../support/eventually.js';
+import {frameScreen, shellQuote, TmuxSession, tmuxAvailable} from './tmux.js';
 
 const WIDTH = 100;
 const HEIGHT = 30;
@@ -138,7 +139,7 @@ test(
       // 3. Fetch the selected (only) row with `f`; the file arrives byte-identical.
       await tmux.sendKeys('f');
       const downloaded = path.join(dirs.downloads, fileName);
-      await waitFor(async () => {
+      await eventually(async () => {
         const bytes = await fs.readFile(downloaded).catch(() => undefined);
         return bytes?.equals(content) ? true : undefined;
       }, `${downloaded} to arrive with the shared bytes`).catch(
@@ -164,7 +165,7 @@ test(
 
       // 4. Quit with `q`: exit code 0, peers told with QUIT, terminal restored.
       await tmux.sendKeys('q');
-      const exitLine = await waitFor(async () => {
+      const exitLine = await eventually(async () => {
         const text = await fs.readFile(exitFile, 'utf8').catch(() => '');
         return text.includes('EXIT:') ? text.trim() : undefined;
       }, 'the UI to exit after q').catch(async (error: unknown) => {

@@ -26,7 +26,7 @@ import {
   waitFor,
   writeRandomFile,
   type TestNetwork,
-} from '../helpers/network.js';
+} from '../support/network.js';
 
 const SHORT = {timeout: 15_000};
 const LONG = {timeout: 45_000};
@@ -278,7 +278,7 @@ test('FGET serves only local shares, never names learned from RESP', SHORT, asyn
   await share(network, a, {'public.txt': 'for everyone'});
   // A file A did not share sits in its download directory under the forged name.
   await fs.writeFile(path.join(a.downloadDir, 'secret.txt'), 'top secret');
-  const forger = await network.startFakePeer((_, socket) => socket.end());
+  const forger = await network.startFakePeer();
 
   for (const name of ['secret.txt', '/etc/passwd']) {
     assert.deepEqual(
@@ -322,10 +322,12 @@ test('"../" names are refused both ways', SHORT, async (t) => {
   await fs.mkdir(downloadDir);
   const a = await network.startNode({downloadDir});
   // A malicious owner: announces hostile names and answers every FGET.
-  const owner = await network.startFakePeer((request, socket) => {
-    if (request.type === MessageType.fileGet)
-      socket.write(encodeFrame(MessageType.reply, 'pwned'));
-    socket.end();
+  const owner = await network.startFakePeer({
+    onRequest: (request, socket) => {
+      if (request.type === MessageType.fileGet)
+        socket.write(encodeFrame(MessageType.reply, 'pwned'));
+      socket.end();
+    },
   });
   const added = recordEvents(a, 'file-added');
   const hostile = ['../evil', '..', '..\\evil', 'sub/../../evil', '/tmp/evil', '../'];
@@ -365,7 +367,9 @@ for (const ending of ['closes', 'resets'] as const) {
     async (t) => {
       const network = testNetwork(t);
       const a = await network.startNode();
-      const owner = await network.startStallingOwner(4 * MiB, 256 * 1024);
+      const owner = await network.startFakePeer({
+        serves: {total: 4 * MiB, send: 256 * 1024},
+      });
       const started = a.startFetch('half.bin', owner.id);
       await waitFor(a, 'transfer-progress', (transfer) => transfer.received > 0);
       assert.deepEqual(await fs.readdir(a.downloadDir), ['half.bin.part']);
@@ -389,10 +393,12 @@ test('a fetch that breaks mid-body falls back to the next owner', SHORT, async (
   const source = path.join(await network.tempDir('dual'), 'dual.bin');
   await writeRandomFile(source, 3 * MiB);
   await a.addShare(source);
-  const broken = await network.startFakePeer((request, socket) => {
-    if (request.type !== MessageType.fileGet) return void socket.end();
-    socket.write(encodeHeader(MessageType.reply, 3 * MiB));
-    socket.end(Buffer.alloc(1000, 1));
+  const broken = await network.startFakePeer({
+    onRequest: (request, socket) => {
+      if (request.type !== MessageType.fileGet) return void socket.end();
+      socket.write(encodeHeader(MessageType.reply, 3 * MiB));
+      socket.end(Buffer.alloc(1000, 1));
+    },
   });
   for (const owner of [broken.id, a.id]) {
     await sendRaw(b, MessageType.response, `dual.bin ${owner}`);
@@ -418,7 +424,9 @@ test(
   async (t) => {
     const network = testNetwork(t);
     const a = await network.startNode();
-    const owner = await network.startStallingOwner(4 * MiB, 256 * 1024);
+    const owner = await network.startFakePeer({
+      serves: {total: 4 * MiB, send: 256 * 1024},
+    });
     const {done} = a.startFetch('cut.bin', owner.id);
     done.catch(() => undefined);
     await waitFor(a, 'transfer-progress', (transfer) => transfer.received > 0);
@@ -433,7 +441,7 @@ test(
 test('cancelTransfer stops the transfer and removes the .part file', SHORT, async (t) => {
   const network = testNetwork(t);
   const a = await network.startNode();
-  const owner = await network.startStallingOwner(4 * MiB, 256 * 1024);
+  const owner = await network.startFakePeer({serves: {total: 4 * MiB, send: 256 * 1024}});
   const {transfer, done} = a.startFetch('slow.bin', owner.id);
   await waitFor(a, 'transfer-progress', (progress) => progress.received > 0);
   assert.deepEqual(await fs.readdir(a.downloadDir), ['slow.bin.part']);

@@ -6,19 +6,18 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import {before, describe, test, type TestContext} from 'node:test';
-import {FilerNode, type FilerNodeOptions} from '../../source/node/filer-node.js';
+import type {FilerNode, FilerNodeOptions} from '../../source/node/filer-node.js';
+import {testNetwork} from '../support/network.js';
 import {
   describeBytes,
   LOOPBACK,
   RawConnection,
-  RawListener,
   rawFrame,
   rawHeader,
   rawRequest,
-} from '../helpers/raw-client.js';
+} from '../support/raw-client.js';
 
 type TestNode = {node: FilerNode; shareDir: string; downloadDir: string};
 
@@ -26,25 +25,15 @@ async function startNode(
   t: TestContext,
   options: Partial<FilerNodeOptions> = {},
 ): Promise<TestNode> {
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'filer-requests-'));
-  const shareDir = path.join(root, 'shares');
-  const downloadDir = path.join(root, 'downloads');
-  await fs.mkdir(shareDir);
-  await fs.mkdir(downloadDir);
-  const node = await FilerNode.start({
-    port: 0,
-    bindHost: LOOPBACK,
-    advertisedHost: LOOPBACK,
+  const network = testNetwork(t);
+  const shareDir = await network.tempDir('requests-shares');
+  const downloadDir = await network.tempDir('requests-downloads');
+  const node = await network.startNode({
     maxPeers: 2,
-    stabilizeIntervalMs: 0,
     downloadDir,
     // Names learned from RESP point at peers that do not exist.
     sizeLookup: false,
     ...options,
-  });
-  t.after(async () => {
-    await node.close();
-    await fs.rm(root, {recursive: true, force: true});
   });
   return {node, shareDir, downloadDir};
 }
@@ -281,16 +270,15 @@ describe('QUER', () => {
   test('every matching local file is reported to the return peer with RESP', async (t) => {
     const testNode = await startNode(t);
     const {node} = testNode;
-    const returnPeer = await RawListener.start();
-    t.after(() => returnPeer.close());
+    const returnPeer = await testNetwork(t).startFakePeer();
     await share(testNode, 'alpha song.mp3', 'a');
     await share(testNode, 'beta song.ogg', 'b');
     await share(testNode, 'other.txt', 'c');
 
     const query = (key: string, ttl: number) =>
-      ask(node, rawFrame('QUER', `${returnPeer.peerId} ${key} ${ttl}`));
+      ask(node, rawFrame('QUER', `${returnPeer.id} ${key} ${ttl}`));
     assertBytes(await query('song', 4), repl('Query ACK: song'));
-    const responses = [await returnPeer.next(), await returnPeer.next()];
+    const responses = [await returnPeer.nextRequest(), await returnPeer.nextRequest()];
     assert.deepEqual(responses.map((frame) => frame.type).sort(), ['RESP', 'RESP']);
     assert.deepEqual(responses.map((frame) => frame.data.toString('utf8')).sort(), [
       `alpha%20song.mp3 ${node.id}`,
@@ -301,12 +289,12 @@ describe('QUER', () => {
     // next RESP to arrive answers a later, different query.
     assertBytes(await query('song', 4), repl('Query ACK: song'));
     assertBytes(await query('other', 4), repl('Query ACK: other'));
-    const next = await returnPeer.next();
+    const next = await returnPeer.nextRequest();
     assert.equal(next.data.toString('utf8'), `other.txt ${node.id}`);
 
     // With more ttl left than before, it is processed again.
     assertBytes(await query('song', 5), repl('Query ACK: song'));
-    const again = [await returnPeer.next(), await returnPeer.next()];
+    const again = [await returnPeer.nextRequest(), await returnPeer.nextRequest()];
     assert.deepEqual(again.map((frame) => frame.data.toString('utf8')).sort(), [
       `alpha%20song.mp3 ${node.id}`,
       `beta%20song.ogg ${node.id}`,

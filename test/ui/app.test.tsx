@@ -8,16 +8,16 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import type {FilerNode} from '../../source/node/filer-node.js';
-import {TestNetwork, waitFor} from '../helpers/network.js';
+import {TestNetwork, waitFor} from '../support/network.js';
+import {eventually} from '../support/eventually.js';
 import {
   announce,
   KEY,
   lineWith,
   renderApp,
   selectedFileRow,
-  waitUntil,
   type AppHarness,
-} from './harness.js';
+} from '../support/ui-harness.js';
 
 /** Waits until the Files selection is on a row matching `pattern`. */
 function selected(app: AppHarness, pattern: RegExp): Promise<string> {
@@ -308,7 +308,9 @@ describe('App over real nodes', () => {
 
   test('a transfer shows a progress bar; c cancels it', async () => {
     // An owner that sends a quarter of a mebibyte of the announced one, then stalls.
-    const owner = await network.startStallingOwner(1024 * 1024, 256 * 1024);
+    const owner = await network.startFakePeer({
+      serves: {total: 1024 * 1024, send: 256 * 1024},
+    });
     await announce(ui, 'slow.bin', owner.id);
     const app = await open();
     await app.waitForFrame((frame) => frame.includes('slow.bin'), 'slow.bin listed');
@@ -518,7 +520,7 @@ describe('App over real nodes', () => {
     await app.press('q');
     const reasons = (await told).map(([, reason]) => reason);
     assert.deepEqual(reasons, ['quit', 'quit']);
-    await waitUntil(() => app.exited(), 'the app to exit');
+    await eventually(() => app.exited(), 'the app to exit');
     assert.equal(ui.isOpen, false);
   });
 });

@@ -7,8 +7,8 @@ import type {FilerNode} from '../../source/node/filer-node.js';
 import {render} from 'ink-testing-library';
 import type {FileEntry} from '../../source/node/types.js';
 import {FilesPane} from '../../source/ui/components/FilesPane.js';
-import {TestNetwork} from '../helpers/network.js';
-import {KEY, renderApp, selectedFileRow, stripAnsi} from './harness.js';
+import {TestNetwork} from '../support/network.js';
+import {KEY, renderApp, selectedFileRow, stripAnsi} from '../support/ui-harness.js';
 
 const COUNT = 10_000;
 const fileName = (index: number): string => `file-${String(index).padStart(5, '0')}.dat`;

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 import type {FilerNode} from '../../source/node/filer-node.js';
 import {NodeStore} from '../../source/ui/node-store.js';
-import {TestNetwork} from '../helpers/network.js';
-import {announce, waitUntil} from './harness.js';
+import {TestNetwork} from '../support/network.js';
+import {eventually} from '../support/eventually.js';
+import {announce} from '../support/ui-harness.js';
 
 const network = new TestNetwork();
 let node: FilerNode;
@@ -20,11 +21,11 @@ test('a burst of 1,000 events gives one new snapshot; the log stays bounded', as
   let notified = 0;
   const unsubscribe = store.subscribe(() => notified++);
   // The first flush picks up whatever happened before subscribing.
-  await waitUntil(() => notified === 1, 'the first snapshot');
+  await eventually(() => notified === 1, 'the first snapshot');
   const first = store.getSnapshot();
 
   for (let index = 0; index < 1_000; index++) node.log('info', `line ${index}`);
-  await waitUntil(() => notified === 2, 'the snapshot after the burst');
+  await eventually(() => notified === 2, 'the snapshot after the burst');
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.equal(notified, 2, 'one notification for the whole burst');
 
@@ -45,7 +46,7 @@ test('events a frame apart are each shown, at most one snapshot per frame', asyn
   const store = new NodeStore(node, {frameMs: 30});
   const times: number[] = [];
   const unsubscribe = store.subscribe(() => times.push(Date.now()));
-  await waitUntil(() => times.length === 1, 'the first snapshot');
+  await eventually(() => times.length === 1, 'the first snapshot');
   const started = Date.now();
   const timer = setInterval(() => node.log('info', 'tick'), 2);
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -63,21 +64,23 @@ test('closed is reported once the node closes', async () => {
   const other = await network.startNode();
   const store = new NodeStore(other);
   const unsubscribe = store.subscribe(() => undefined);
-  await waitUntil(() => store.getSnapshot().takenAt > 0, 'attached');
+  await eventually(() => store.getSnapshot().takenAt > 0, 'attached');
   assert.equal(store.getSnapshot().closed, false);
   await other.close();
-  await waitUntil(() => store.getSnapshot().closed, 'closed in the snapshot');
+  await eventually(() => store.getSnapshot().closed, 'closed in the snapshot');
   unsubscribe();
 });
 
 test('a stalled transfer still gets fresh snapshots, so its rate can fall', async () => {
-  const owner = await network.startStallingOwner(1024 * 1024, 64 * 1024);
+  const owner = await network.startFakePeer({
+    serves: {total: 1024 * 1024, send: 64 * 1024},
+  });
   await announce(node, 'stalled.bin', owner.id);
   const store = new NodeStore(node, {progressTickMs: 50});
   const times: number[] = [];
   const unsubscribe = store.subscribe(() => times.push(Date.now()));
   const {transfer} = node.startFetch('stalled.bin');
-  await waitUntil(
+  await eventually(
     () =>
       store.getSnapshot().transfers.find((t) => t.id === transfer.id)?.received ===
       64 * 1024,
@@ -90,7 +93,7 @@ test('a stalled transfer still gets fresh snapshots, so its rate can fall', asyn
     `${times.length - stalledAt} snapshots while stalled`,
   );
   node.cancelTransfer(transfer.id);
-  await waitUntil(
+  await eventually(
     () => store.getSnapshot().transfers.every((t) => t.state !== 'running'),
     'the transfer ended',
   );

@@ -1,13 +1,12 @@
 /**
- * Real FilerNodes on 127.0.0.1 for tests and benchmarks: start them, wait for
- * their typed events, make temp dirs and large files, fake hostile peers, and
- * close everything afterwards.
+ * Real FilerNodes on 127.0.0.1 for tests and benchmarks: the one node
+ * factory, waits for their typed events, temp dirs and large files, fake
+ * peers, and closing everything afterwards.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {createHash, randomBytes} from 'node:crypto';
 import {createReadStream, createWriteStream} from 'node:fs';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {Readable} from 'node:stream';
@@ -16,12 +15,24 @@ import type {TestContext} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {FilerNode, type FilerNodeOptions} from '../../source/node/filer-node.js';
 import type {FilerNodeEvents, PeerInfo} from '../../source/node/types.js';
-import {encodeHeader, FrameDecoder, type Frame} from '../../source/protocol/frame.js';
-import {MessageType} from '../../source/protocol/messages.js';
+import {startFakePeer, type FakePeer, type FakePeerOptions} from './fake-peer.js';
+import {LOOPBACK} from './raw-client.js';
 
-export const LOOPBACK = '127.0.0.1';
-export const DEFAULT_WAIT_MS = 5_000;
+export {LOOPBACK};
+export const DEFAULT_WAIT_MS = 10_000;
 export const MiB = 1024 * 1024;
+
+/**
+ * Every test node: on loopback, on a free port, and without the stabilizer,
+ * whose timer would make peer lists change at moments no test chose.
+ */
+export const TEST_NODE_OPTIONS = {
+  port: 0,
+  bindHost: LOOPBACK,
+  advertisedHost: LOOPBACK,
+  maxPeers: 5,
+  stabilizeIntervalMs: 0,
+} as const satisfies FilerNodeOptions;
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FILER_NODE_MODULE = new URL('../../source/node/filer-node.ts', import.meta.url)
@@ -116,15 +127,6 @@ export type NodeProcess = PeerInfo & {
   kill(): Promise<void>;
 };
 
-/** A raw TCP server that gets each request frame and answers it as it likes. */
-export type FakePeer = PeerInfo & {
-  /** Request frames received so far. */
-  readonly requests: Frame[];
-  close(): Promise<void>;
-};
-
-export type FakePeerHandler = (request: Frame, socket: net.Socket) => void;
-
 /** Nodes, processes, fake peers and directories of one test, closed together. */
 export class TestNetwork {
   readonly nodes: FilerNode[] = [];
@@ -144,15 +146,7 @@ export class TestNetwork {
    */
   async startNode(options: FilerNodeOptions = {}): Promise<FilerNode> {
     const downloadDir = options.downloadDir ?? (await this.tempDir('downloads'));
-    const node = new FilerNode({
-      port: 0,
-      bindHost: LOOPBACK,
-      advertisedHost: LOOPBACK,
-      maxPeers: 5,
-      stabilizeIntervalMs: 0,
-      ...options,
-      downloadDir,
-    });
+    const node = new FilerNode({...TEST_NODE_OPTIONS, ...options, downloadDir});
     this.nodes.push(node);
     this.cleanups.push(() => node.close());
     await node.open();
@@ -187,11 +181,7 @@ export class TestNetwork {
       'process.stdout.write(JSON.stringify({id: node.id, port: node.port}) + "\\n");',
     ].join('\n');
     const nodeOptions: FilerNodeOptions = {
-      port: 0,
-      bindHost: LOOPBACK,
-      advertisedHost: LOOPBACK,
-      maxPeers: 5,
-      stabilizeIntervalMs: 0,
+      ...TEST_NODE_OPTIONS,
       downloadDir: await this.tempDir('process'),
       ...options,
     };
@@ -218,62 +208,11 @@ export class TestNetwork {
     return {id, host: LOOPBACK, port, kill};
   }
 
-  async startFakePeer(handler: FakePeerHandler): Promise<FakePeer> {
-    const requests: Frame[] = [];
-    const sockets = new Set<net.Socket>();
-    const server = net.createServer((socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-      socket.on('error', () => undefined);
-      const decoder = new FrameDecoder();
-      const onData = (chunk: Buffer): void => {
-        let request: Frame | undefined;
-        try {
-          request = decoder.push(chunk)[0];
-        } catch {
-          socket.destroy(); // oversized request frame
-          return;
-        }
-        if (request === undefined) return;
-        socket.off('data', onData);
-        requests.push(request);
-        handler(request, socket);
-      };
-      socket.on('data', onData);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, LOOPBACK, () => resolve());
-    });
-    const port = (server.address() as net.AddressInfo).port;
-    let closing: Promise<void> | undefined;
-    const close = (): Promise<void> => {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
-      return closing;
-    };
-    this.cleanups.push(close);
-    return {id: `${LOOPBACK}:${port}`, host: LOOPBACK, port, requests, close};
-  }
-
-  /**
-   * A fake owner that answers FGET with a REPL announcing `total` bytes, sends
-   * the first `sent` of them and stalls; `transfers` are those open sockets.
-   */
-  async startStallingOwner(
-    total: number,
-    sent: number,
-  ): Promise<FakePeer & {transfers: net.Socket[]}> {
-    const transfers: net.Socket[] = [];
-    const owner = await this.startFakePeer((request, socket) => {
-      if (request.type !== MessageType.fileGet) return void socket.end();
-      socket.write(encodeHeader(MessageType.reply, total));
-      socket.write(Buffer.alloc(sent, 7));
-      transfers.push(socket);
-    });
-    return {...owner, transfers};
+  /** A fake peer (see fake-peer.ts), closed with the network. */
+  async startFakePeer(options: FakePeerOptions = {}): Promise<FakePeer> {
+    const peer = await startFakePeer(options);
+    this.cleanups.push(() => peer.close());
+    return peer;
   }
 
   /** Closes nodes, processes and fake peers, then removes the directories. */

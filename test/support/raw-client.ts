@@ -144,80 +144,14 @@ export async function rawRequest(
   }
 }
 
-export type RawFrame = {type: string; data: Buffer};
-
-/**
- * A listener standing in for a remote peer: it reads one frame per connection,
- * closes without a reply (as the original does after RESP) and queues the frame.
- */
-export class RawListener {
-  private readonly frames: RawFrame[] = [];
-  private readonly waiters: Array<(frame: RawFrame) => void> = [];
-  private readonly sockets = new Set<net.Socket>();
-
-  private constructor(private readonly server: net.Server) {}
-
-  static start(): Promise<RawListener> {
-    const server = net.createServer();
-    const listener = new RawListener(server);
-    server.on('connection', (socket) => listener.accept(socket));
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({port: 0, host: LOOPBACK}, () => resolve(listener));
-    });
-  }
-
-  get port(): number {
-    const address = this.server.address();
-    if (address === null || typeof address === 'string') throw new Error('not listening');
-    return address.port;
-  }
-
-  get peerId(): string {
-    return `${LOOPBACK}:${this.port}`;
-  }
-
-  /** The next frame received, in arrival order. */
-  next(timeoutMs = DEFAULT_REPLY_TIMEOUT_MS): Promise<RawFrame> {
-    const queued = this.frames.shift();
-    if (queued) return Promise.resolve(queued);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(deliver), 1);
-        reject(new Error(`no frame arrived within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const deliver = (frame: RawFrame): void => {
-        clearTimeout(timer);
-        resolve(frame);
-      };
-      this.waiters.push(deliver);
-    });
-  }
-
-  close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  private accept(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    let received = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      if (received.length < 8) return;
-      const length = received.readUInt32BE(4);
-      if (received.length < 8 + length) return;
-      socket.removeAllListeners('data');
-      socket.end();
-      const frame = {
-        type: received.toString('latin1', 0, 4),
-        data: received.subarray(8, 8 + length),
-      };
-      const waiter = this.waiters.shift();
-      if (waiter) waiter(frame);
-      else this.frames.push(frame);
-    });
+/** Tells the node on `port` that `owner` has `name`, as a RESP to a search would. */
+export async function announce(port: number, name: string, owner: string): Promise<void> {
+  const connection = await RawConnection.open(port);
+  try {
+    await connection.write(rawFrame('RESP', `${name} ${owner}`));
+    connection.endWrite();
+    await connection.closed;
+  } finally {
+    connection.destroy();
   }
 }

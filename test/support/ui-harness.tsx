@@ -10,9 +10,8 @@ import {encodeFrame} from '../../source/protocol/frame.js';
 import {MessageType} from '../../source/protocol/messages.js';
 import {App} from '../../source/ui/components/App.js';
 import type {TerminalSize} from '../../source/ui/layout.js';
-import {LOOPBACK} from '../helpers/network.js';
-
-const WAIT_MS = 5_000;
+import {eventually} from './eventually.js';
+import {LOOPBACK} from './network.js';
 
 /** Bytes a terminal sends for each key. */
 export const KEY = {
@@ -30,21 +29,6 @@ export const KEY = {
   ctrlC: '\u0003',
   ctrlL: '\u000C',
 } as const;
-
-/** Polls `check` every 10 ms until it returns something other than undefined/false. */
-export async function waitUntil<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = WAIT_MS,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 export function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex
@@ -75,16 +59,14 @@ export async function renderApp(
   const instance = render(<App node={node} size={size} onExit={() => (exited = true)} />);
   const frame = (): string => stripAnsi(instance.lastFrame() ?? '');
   const waitForFrame: AppHarness['waitForFrame'] = (predicate, what, timeoutMs) =>
-    waitUntil(
+    eventually(
       () => {
         const current = frame();
         return predicate(current) ? current : undefined;
       },
-      `${what}; last frame:\n${frame()}`,
-      timeoutMs,
-    ).catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}\nlast frame:\n${frame()}`);
-    });
+      () => `${what}; last frame:\n${frame()}`,
+      {timeoutMs},
+    );
   // Ink subscribes to stdin in an effect, after the first frame.
   await tick();
   await waitForFrame((text) => text.length > 0, 'the first frame', 15_000);
