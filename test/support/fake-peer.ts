@@ -17,6 +17,11 @@ const DEFAULT_WAIT_MS = 10_000;
 export type FakeRequest = {type: string; data: Buffer};
 
 export type FakePeerOptions = {
+  /**
+   * Reset every connection as soon as it is open (on the next turn, so the
+   * client has seen it open, as with a peer in another process).
+   */
+  resets?: boolean;
   /** Answer NAME with this peer's id, as every peer does. */
   answersName?: boolean;
   /**
@@ -90,6 +95,7 @@ export async function startFakePeer(options: FakePeerOptions = {}): Promise<Fake
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
+    if (options.resets) return void setImmediate(() => socket.resetAndDestroy());
     let received = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       received = Buffer.concat([received, chunk]);
