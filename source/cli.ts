@@ -11,7 +11,8 @@ import {
   UsageError,
   type CliConfig,
 } from './cli/config.js';
-import {startNetwork} from './cli/start-network.js';
+import {startCommand} from './cli/start-command.js';
+import {FilerApp} from './app/filer-app.js';
 import {runHeadless} from './headless/run-headless.js';
 import {FilerNode} from './node/filer-node.js';
 import {describeError} from './protocol/errors.js';
@@ -89,19 +90,19 @@ const node = new FilerNode({
   downloadDir: config.downloadDir,
   ...(config.advertisedHost ? {advertisedHost: config.advertisedHost} : {}),
 });
+// Made before the node opens, so that its first log lines are events too.
+const app = new FilerApp(node);
 
 if (config.headless) {
-  // Subscribe before opening so that the first log lines are printed too.
-  const finished = runHeadless(node, {
+  // Before opening: the first lines are printed, and a signal during start-up is handled.
+  const finished = runHeadless(app, {
     json: config.json,
     verbose: config.verbose,
     input: process.stdin,
+    signals: process,
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void node.close());
-  }
   await openOrExit(node, config);
-  void startNetwork(node, config);
+  void app.execute(startCommand(config));
   await finished;
   process.exit(0);
 } else {
@@ -109,7 +110,10 @@ if (config.headless) {
   await openOrExit(node, config);
   // Loading Ink takes a moment on a slow machine; say that something is happening.
   process.stdout.write(`filer-tui: listening as ${node.id}, starting the interface…\n`);
-  await runUi(node, {start: () => startNetwork(node, config), verbose: config.verbose});
+  await runUi(node, {
+    start: async () => void (await app.execute(startCommand(config))),
+    verbose: config.verbose,
+  });
   process.exit(0);
 }
 

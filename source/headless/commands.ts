@@ -1,19 +1,12 @@
-/** The headless mode's stdin commands: one line → a typed command, or a reason it is wrong. */
-import {parsePeerId, type PeerAddress} from '../protocol/messages.js';
+/**
+ * The headless mode's stdin commands: one line → an app command (or help),
+ * or a reason it is wrong. Typed text is read by the app's own rules
+ * (commandFromText, readContact), so headless refuses what the UI refuses.
+ */
+import type {AppCommand} from '../app/commands.js';
+import {commandFromText, readContact, type TextCommandKind} from '../app/user-input.js';
 
-export type HeadlessCommand =
-  | {kind: 'add'; path: string}
-  | {kind: 'search'; key: string}
-  | {kind: 'fetch'; name: string; owner?: string}
-  | {kind: 'cancel'; transferId: number}
-  | {kind: 'peers'}
-  | {kind: 'files'}
-  | {kind: 'transfers'}
-  | {kind: 'remove'; peerId: string}
-  | {kind: 'rebuild'; contact: PeerAddress}
-  | {kind: 'refresh'}
-  | {kind: 'help'}
-  | {kind: 'quit'};
+export type HeadlessCommand = AppCommand | {kind: 'help'};
 
 export const HEADLESS_HELP = [
   'add PATH             share a file or every file under a directory',
@@ -39,17 +32,23 @@ export function parseHeadlessCommand(line: string): ParsedCommand | undefined {
   const fail = (error: string): ParsedCommand => ({ok: false, error});
   const ok = (command: HeadlessCommand): ParsedCommand => ({ok: true, command});
   const needs = (what: string): ParsedCommand => fail(`${verb} needs ${what}`);
+  const read = (kind: TextCommandKind, what: string): ParsedCommand => {
+    const reading = commandFromText(kind, rest);
+    return reading.ok ? ok(reading.command) : needs(what);
+  };
   switch (verb) {
     case 'add':
-      return rest ? ok({kind: 'add', path: rest}) : needs('a PATH');
+      return read('add', 'a PATH');
     case 'search':
-      return rest ? ok({kind: 'search', key: rest}) : needs('a KEY');
+      return read('search', 'a KEY');
+    case 'rebuild':
+      return read('rebuild', 'HOST:PORT');
     case 'fetch': {
       if (!rest) return needs('a NAME');
       // A last word that is host:port names the owner; names may contain spaces.
       const lastSpace = rest.search(/\s\S+$/);
       const lastWord = lastSpace === -1 ? '' : rest.slice(lastSpace).trim();
-      if (lastWord && parsePeerId(lastWord)) {
+      if (lastWord && readContact(lastWord)) {
         return ok({
           kind: 'fetch',
           name: rest.slice(0, lastSpace).trim(),
@@ -64,10 +63,6 @@ export function parseHeadlessCommand(line: string): ParsedCommand | undefined {
         : needs('a transfer ID');
     case 'remove':
       return rest ? ok({kind: 'remove', peerId: rest}) : needs('a PEER id (host:port)');
-    case 'rebuild': {
-      const contact = parsePeerId(rest);
-      return contact ? ok({kind: 'rebuild', contact}) : needs('HOST:PORT');
-    }
     case 'peers':
     case 'files':
     case 'transfers':

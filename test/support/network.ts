@@ -145,11 +145,17 @@ export class TestNetwork {
    * stabilizer is off unless asked for, so that tests stay deterministic.
    */
   async startNode(options: FilerNodeOptions = {}): Promise<FilerNode> {
+    const node = await this.createNode(options);
+    await node.open();
+    return node;
+  }
+
+  /** The same node, not opened yet (to watch its start). */
+  async createNode(options: FilerNodeOptions = {}): Promise<FilerNode> {
     const downloadDir = options.downloadDir ?? (await this.tempDir('downloads'));
     const node = new FilerNode({...TEST_NODE_OPTIONS, ...options, downloadDir});
     this.nodes.push(node);
     this.cleanups.push(() => node.close());
-    await node.open();
     return node;
   }
 
