@@ -31,9 +31,12 @@ export function printEvents(
         if (!json && !throttle.admit(event.transfer.id)) return;
         output.record(event, `progress ${describeTransfer(event.transfer)}`);
         return;
-      case 'transfer-start':
       case 'transfer-done':
       case 'transfer-failed':
+        throttle.forget(event.transfer.id);
+        output.record(event, undefined);
+        return;
+      case 'transfer-start':
         output.record(event, undefined);
         return;
       default:

@@ -21,6 +21,11 @@ export class ProgressThrottle {
     return true;
   }
 
+  /** The transfer ended: no more progress to throttle. */
+  forget(id: number): void {
+    this.lastPrinted.delete(id);
+  }
+
   /** How many transfers it remembers. */
   get size(): number {
     return this.lastPrinted.size;

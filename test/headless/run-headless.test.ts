@@ -43,6 +43,24 @@ describe('progress in text mode', () => {
       'progress #2 t2.bin from 10.0.0.2:9000: running 7 B/?',
     ]);
   });
+
+  test('forgets a transfer once it ended', () => {
+    const throttle = new ProgressThrottle(1_000, () => 0);
+    const print = printEvents(new HeadlessOutput(false, () => undefined), {
+      json: false,
+      verbose: false,
+      throttle,
+    });
+    for (let id = 1; id <= 100; id++) {
+      print({event: 'transfer-progress', transfer: transfer(id, 1)});
+      const ended = {...transfer(id, 1), state: id % 2 ? 'done' : 'failed'} as const;
+      print({
+        event: ended.state === 'done' ? 'transfer-done' : 'transfer-failed',
+        transfer: ended,
+      });
+    }
+    assert.equal(throttle.size, 0, 'nothing is remembered of ended transfers');
+  });
 });
 
 describe('runHeadless', () => {
