@@ -61,7 +61,7 @@ const DOWN = '\u001B[B';
 process.env.NODE_ENV ??= 'production';
 const React = await import('react');
 const {render} = await import('ink');
-const {RENDER_OPTIONS} = await import('../source/ui/mount-app.js');
+const {RENDER_OPTIONS} = await import('../source/ui/terminal/mount-app.js');
 const {FilerNode} = await import('../source/node/filer-node.js');
 const {App} = await import('../source/ui/components/App.js');
 

@@ -106,7 +106,7 @@ if (config.headless) {
   await finished;
   process.exit(0);
 } else {
-  const {runUi} = await import('./ui/run-ui.js');
+  const {runUi} = await import('./ui/terminal/run-ui.js');
   await openOrExit(node, config);
   // Loading Ink takes a moment on a slow machine; say that something is happening.
   process.stdout.write(`filer-tui: listening as ${node.id}, starting the interface…\n`);

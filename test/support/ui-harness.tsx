@@ -9,7 +9,7 @@ import type {FilerNode} from '../../source/node/filer-node.js';
 import {encodeFrame} from '../../source/protocol/frame.js';
 import {MessageType} from '../../source/protocol/messages.js';
 import {App} from '../../source/ui/components/App.js';
-import type {TerminalSize} from '../../source/ui/layout.js';
+import type {TerminalSize} from '../../source/ui/model/layout.js';
 import {eventually} from './eventually.js';
 import {LOOPBACK} from './network.js';
 

@@ -2,19 +2,26 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import type {FileEntry} from '../../source/node/types.js';
-import {fileRowCells, formatWhere} from '../../source/ui/file-row.js';
-import {fitBarItems} from '../../source/ui/fit-bar.js';
-import {formatClock} from '../../source/ui/format-clock.js';
+import {fileRowCells, formatWhere} from '../../source/ui/model/file-row.js';
+import {fitBarItems} from '../../source/ui/model/fit-bar.js';
+import {formatClock} from '../../source/ui/model/format-clock.js';
 import {
   computeLayout,
   isTooSmall,
   maxDialogHeight,
   MIN_COLUMNS,
   MIN_ROWS,
-} from '../../source/ui/layout.js';
-import {listWindow, scrollOffset} from '../../source/ui/scroll-window.js';
-import {moveSelection, resolveIndex, selectIndex} from '../../source/ui/selection.js';
-import {progressCells, transferProgress} from '../../source/ui/transfer-progress.js';
+} from '../../source/ui/model/layout.js';
+import {listWindow, scrollOffset} from '../../source/ui/model/scroll-window.js';
+import {
+  moveSelection,
+  resolveIndex,
+  selectIndex,
+} from '../../source/ui/model/selection.js';
+import {
+  progressCells,
+  transferProgress,
+} from '../../source/ui/model/transfer-progress.js';
 
 describe('scrollOffset', () => {
   test('keeps the view still while the selection stays in it', () => {

@@ -2,14 +2,14 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import type {Key} from 'ink';
-import {keyNames} from '../../source/ui/key-names.js';
+import {keyNames} from '../../source/ui/model/key-names.js';
 import {
   barItems,
   KEY_TABLE,
   matchKey,
   type KeyContext,
   type ModeKind,
-} from '../../source/ui/key-table.js';
+} from '../../source/ui/model/key-table.js';
 
 const browse: KeyContext = {
   mode: 'browse',

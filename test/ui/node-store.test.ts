@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import {after, before, test} from 'node:test';
 import type {FilerNode} from '../../source/node/filer-node.js';
-import {NodeStore} from '../../source/ui/node-store.js';
+import {NodeStore} from '../../source/ui/stores/node-store.js';
 import {TestNetwork} from '../support/network.js';
 import {eventually} from '../support/eventually.js';
 import {announce} from '../support/ui-harness.js';

@@ -1,8 +1,12 @@
 /** The UI state reducer and the synchronous store the key handler reads. */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {INITIAL_UI_STATE, uiReducer, type UiState} from '../../source/ui/ui-state.js';
-import {UiStore} from '../../source/ui/ui-store.js';
+import {
+  INITIAL_UI_STATE,
+  uiReducer,
+  type UiState,
+} from '../../source/ui/model/ui-state.js';
+import {UiStore} from '../../source/ui/stores/ui-store.js';
 
 const searchPrompt: UiState = {
   ...INITIAL_UI_STATE,

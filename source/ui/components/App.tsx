@@ -6,7 +6,7 @@ import {useKeymap} from '../hooks/use-keymap.js';
 import {useLog} from '../hooks/use-log.js';
 import {useNodeState, useOnNodeClosed} from '../hooks/use-node-state.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
-import {CLEAR_SCREEN} from '../terminal-screen.js';
+import {CLEAR_SCREEN} from '../terminal/terminal-screen.js';
 import {useTransfers} from '../hooks/use-transfers.js';
 import {useUiState} from '../hooks/use-ui-state.js';
 import {
@@ -14,8 +14,8 @@ import {
   isTooSmall,
   maxDialogHeight,
   type TerminalSize,
-} from '../layout.js';
-import type {Mode} from '../ui-state.js';
+} from '../model/layout.js';
+import type {Mode} from '../model/ui-state.js';
 import {CONFIRM_HEIGHT, ConfirmDialog} from './ConfirmDialog.js';
 import {FilesPane} from './FilesPane.js';
 import {Header} from './Header.js';

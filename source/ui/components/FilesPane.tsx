@@ -1,9 +1,9 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
 import type {FileEntry} from '../../node/types.js';
-import {fileRowCells, type FileMark} from '../file-row.js';
+import {fileRowCells, type FileMark} from '../model/file-row.js';
 import {useScrollWindow} from '../hooks/use-scroll-window.js';
-import type {SearchView} from '../node-store.js';
+import type {SearchView} from '../stores/node-store.js';
 import {Pane} from './Pane.js';
 
 type Props = {

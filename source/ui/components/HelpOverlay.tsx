@@ -6,7 +6,7 @@ import {
   SECTIONS,
   type Binding,
   type KeyContext,
-} from '../key-table.js';
+} from '../model/key-table.js';
 import {Pane} from './Pane.js';
 
 type Props = {

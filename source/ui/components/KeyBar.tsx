@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
-import {BAR_GAP, fitBarItems} from '../fit-bar.js';
-import {barItems, type KeyContext} from '../key-table.js';
+import {BAR_GAP, fitBarItems} from '../model/fit-bar.js';
+import {barItems, type KeyContext} from '../model/key-table.js';
 
 type Props = {context: KeyContext; width: number; status?: string};
 

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
 import type {LogEntry, LogLevel} from '../../node/types.js';
-import {formatClock} from '../format-clock.js';
+import {formatClock} from '../model/format-clock.js';
 import {Pane} from './Pane.js';
 
 type Props = {

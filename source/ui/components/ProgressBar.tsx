@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {formatBytes, formatDuration} from '../../format/bytes.js';
 import type {TransferView} from '../hooks/use-transfers.js';
-import {progressCells} from '../transfer-progress.js';
+import {progressCells} from '../model/transfer-progress.js';
 
 type Props = {transfer: TransferView; width: number};
 

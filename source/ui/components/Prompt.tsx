@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import TextInput from 'ink-text-input';
 import {useEffect} from 'react';
-import type {PromptKind} from '../ui-state.js';
+import type {PromptKind} from '../model/ui-state.js';
 import {Pane} from './Pane.js';
 
 type Props = {

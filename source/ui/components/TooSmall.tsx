@@ -1,5 +1,5 @@
 import {Text} from 'ink';
-import {MIN_COLUMNS, MIN_ROWS, type TerminalSize} from '../layout.js';
+import {MIN_COLUMNS, MIN_ROWS, type TerminalSize} from '../model/layout.js';
 
 /** Shown instead of a broken layout; the keys still work (q quits). */
 export function TooSmall({size}: {size: TerminalSize}) {

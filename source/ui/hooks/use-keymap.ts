@@ -1,7 +1,12 @@
 import {useInput} from 'ink';
 import {useCallback, useRef} from 'react';
-import {keyNames} from '../key-names.js';
-import {matchKey, type ActionName, type Binding, type KeyContext} from '../key-table.js';
+import {keyNames} from '../model/key-names.js';
+import {
+  matchKey,
+  type ActionName,
+  type Binding,
+  type KeyContext,
+} from '../model/key-table.js';
 
 export type KeymapHandlers = {
   /** The context as of this very key (not of the last render). */

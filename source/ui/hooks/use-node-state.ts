@@ -1,6 +1,10 @@
 import {useEffect, useMemo, useSyncExternalStore} from 'react';
 import type {FilerNode} from '../../node/filer-node.js';
-import {NodeStore, type NodeSnapshot, type NodeStoreOptions} from '../node-store.js';
+import {
+  NodeStore,
+  type NodeSnapshot,
+  type NodeStoreOptions,
+} from '../stores/node-store.js';
 
 /**
  * The node as the UI sees it, re-rendered at most once per frame however many

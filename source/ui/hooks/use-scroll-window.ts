@@ -1,5 +1,5 @@
 import {useState} from 'react';
-import {listWindow, scrollOffset, type ListWindow} from '../scroll-window.js';
+import {listWindow, scrollOffset, type ListWindow} from '../model/scroll-window.js';
 
 /**
  * The rows of a list to render: `height` rows around `selected`, scrolling only

@@ -1,6 +1,6 @@
 import {useStdout} from 'ink';
 import {useEffect, useState} from 'react';
-import type {TerminalSize} from '../layout.js';
+import type {TerminalSize} from '../model/layout.js';
 
 /** The terminal's size, following resizes; `fixed` (for tests) wins. */
 export function useTerminalSize(fixed?: TerminalSize): TerminalSize {

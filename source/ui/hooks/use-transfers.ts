@@ -1,6 +1,6 @@
 import {useMemo} from 'react';
 import type {TransferInfo} from '../../node/types.js';
-import {transferProgress, type TransferProgress} from '../transfer-progress.js';
+import {transferProgress, type TransferProgress} from '../model/transfer-progress.js';
 
 export type TransferView = TransferInfo & TransferProgress;
 

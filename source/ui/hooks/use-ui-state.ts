@@ -1,9 +1,9 @@
 import {useEffect, useMemo, useSyncExternalStore} from 'react';
 import type {FileEntry, PeerInfo} from '../../node/types.js';
-import type {NodeSnapshot} from '../node-store.js';
-import {resolveIndex, selectIndex} from '../selection.js';
-import type {UiState} from '../ui-state.js';
-import {UiStore} from '../ui-store.js';
+import type {NodeSnapshot} from '../stores/node-store.js';
+import {resolveIndex, selectIndex} from '../model/selection.js';
+import type {UiState} from '../model/ui-state.js';
+import {UiStore} from '../stores/ui-store.js';
 
 export type Lists = {
   files: readonly FileEntry[];

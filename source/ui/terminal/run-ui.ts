@@ -1,5 +1,5 @@
-import type {FilerNode} from '../node/filer-node.js';
-import {describeError} from '../protocol/errors.js';
+import type {FilerNode} from '../../node/filer-node.js';
+import {describeError} from '../../protocol/errors.js';
 import {enterFullScreen} from './terminal-screen.js';
 
 export type RunUiOptions = {start: () => Promise<void>; verbose: boolean};

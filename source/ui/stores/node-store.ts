@@ -1,11 +1,11 @@
-import type {FilerNode} from '../node/filer-node.js';
+import type {FilerNode} from '../../node/filer-node.js';
 import type {
   FileEntry,
   FilerNodeEvents,
   LogEntry,
   PeerInfo,
   TransferInfo,
-} from '../node/types.js';
+} from '../../node/types.js';
 
 export type SearchView = {key: string; names: ReadonlySet<string>};
 

@@ -1,6 +1,6 @@
 import {render, type Instance, type RenderOptions} from 'ink';
-import type {FilerNode} from '../node/filer-node.js';
-import {App} from './components/App.js';
+import type {FilerNode} from '../../node/filer-node.js';
+import {App} from '../components/App.js';
 
 /**
  * How the App is rendered (the benchmark uses the same). Node events are

@@ -1,5 +1,5 @@
-import {formatBytes} from '../format/bytes.js';
-import type {FileEntry} from '../node/types.js';
+import {formatBytes} from '../../format/bytes.js';
+import type {FileEntry} from '../../node/types.js';
 
 export type FileMark = 'search' | 'fetching' | 'none';
 

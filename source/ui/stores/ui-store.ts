@@ -1,4 +1,9 @@
-import {INITIAL_UI_STATE, uiReducer, type UiAction, type UiState} from './ui-state.js';
+import {
+  INITIAL_UI_STATE,
+  uiReducer,
+  type UiAction,
+  type UiState,
+} from '../model/ui-state.js';
 
 /**
  * The UI state outside React, changed at once by dispatch. Ink renders a tick

@@ -1,4 +1,4 @@
-import type {TransferInfo} from '../node/types.js';
+import type {TransferInfo} from '../../node/types.js';
 
 export type TransferProgress = {
   /** 0..1 once the total is known. */
