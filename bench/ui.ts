@@ -64,6 +64,7 @@ const {render} = await import('ink');
 const {RENDER_OPTIONS} = await import('../source/ui/terminal/mount-app.js');
 const {FilerNode} = await import('../source/node/filer-node.js');
 const {App} = await import('../source/ui/components/App.js');
+const {FilerApp} = await import('../source/app/filer-app.js');
 
 const rowName = (index: number): string => `bench-${String(index).padStart(5, '0')}.dat`;
 
@@ -209,7 +210,7 @@ async function main(): Promise<void> {
         // Counts commits in React's development build; a no-op in production.
         React.Profiler,
         {id: 'app', onRender: () => void commits++},
-        React.createElement(App, {node}),
+        React.createElement(App, {session: new FilerApp(node)}),
       ),
       {
         stdout: stdout as unknown as NodeJS.WriteStream,

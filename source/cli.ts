@@ -110,10 +110,7 @@ if (config.headless) {
   await openOrExit(node, config);
   // Loading Ink takes a moment on a slow machine; say that something is happening.
   process.stdout.write(`filer-tui: listening as ${node.id}, starting the interface…\n`);
-  await runUi(node, {
-    start: async () => void (await app.execute(startCommand(config))),
-    verbose: config.verbose,
-  });
+  await runUi(app, {start: startCommand(config), verbose: config.verbose});
   process.exit(0);
 }
 

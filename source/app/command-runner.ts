@@ -109,16 +109,17 @@ export class CommandRunner {
           this.log('error', describeError(error));
         }
       }
-      let added = 0;
-      if (contact) {
-        this.log(
-          'info',
-          `joining through ${contact.host}:${contact.port} (${hops} hops)`,
-        );
-        added = await this.node.buildPeers(contact.host, contact.port, hops);
+      if (!contact) return {ok: true, kind: 'start', shared, added: 0};
+      const text = `${contact.host}:${contact.port}`;
+      this.log('info', `joining through ${text} (${hops} hops)`);
+      try {
+        const added = await this.node.buildPeers(contact.host, contact.port, hops);
         this.log(added > 0 ? 'info' : 'warn', `joined: ${added} peer(s) added`);
+        return {ok: true, kind: 'start', shared, added};
+      } catch (error) {
+        this.log('error', `cannot join through ${text}: ${describeError(error)}`);
+        throw error;
       }
-      return {ok: true, kind: 'start', shared, added};
     },
     refresh: async () => {
       const checked = this.node.peers().length;

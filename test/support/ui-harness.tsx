@@ -1,17 +1,14 @@
 /**
- * Rendering the App for tests: type keys and wait for frames without fixed
- * sleeps. Nodes come from test/helpers/network.ts.
+ * Rendering the App for tests: type keys and wait for the exact frame that
+ * shows their effect, never a fixed sleep. Sessions come from FilerApps over
+ * the nodes of network.ts.
  */
-import net from 'node:net';
 import {setImmediate as tick} from 'node:timers/promises';
 import {render} from 'ink-testing-library';
-import type {FilerNode} from '../../source/node/filer-node.js';
-import {encodeFrame} from '../../source/protocol/frame.js';
-import {MessageType} from '../../source/protocol/messages.js';
+import type {AppSession} from '../../source/app/session.js';
 import {App} from '../../source/ui/components/App.js';
 import type {TerminalSize} from '../../source/ui/model/layout.js';
 import {eventually} from './eventually.js';
-import {LOOPBACK} from './network.js';
 
 /** Bytes a terminal sends for each key. */
 export const KEY = {
@@ -36,7 +33,7 @@ export function stripAnsi(text: string): string {
 }
 
 export type AppHarness = {
-  /** The last frame, without colours. */
+  /** The last frame, without colours (for messages; assert on waitForFrame's). */
   frame: () => string;
   /** Types keys, then lets Ink settle (a lone Esc is read on the next tick). */
   press: (...keys: string[]) => Promise<void>;
@@ -52,11 +49,13 @@ export type AppHarness = {
 };
 
 export async function renderApp(
-  node: FilerNode,
+  session: AppSession,
   size: TerminalSize = {columns: 100, rows: 30},
 ): Promise<AppHarness> {
   let exited = false;
-  const instance = render(<App node={node} size={size} onExit={() => (exited = true)} />);
+  const instance = render(
+    <App session={session} size={size} onExit={() => (exited = true)} />,
+  );
   const frame = (): string => stripAnsi(instance.lastFrame() ?? '');
   const waitForFrame: AppHarness['waitForFrame'] = (predicate, what, timeoutMs) =>
     eventually(
@@ -67,9 +66,13 @@ export async function renderApp(
       () => `${what}; last frame:\n${frame()}`,
       {timeoutMs},
     );
-  // Ink subscribes to stdin in an effect, after the first frame.
-  await tick();
-  await waitForFrame((text) => text.length > 0, 'the first frame', 15_000);
+  await waitForFrame((text) => text.length > 0, 'the first frame');
+  // Ink subscribes to stdin in an effect, after the first frame: keys typed
+  // before that would be lost.
+  await eventually(
+    () => instance.stdin.listenerCount('readable') > 0,
+    'Ink to listen to keys',
+  );
   return {
     frame,
     async press(...keys) {
@@ -97,19 +100,4 @@ export function lineWith(frame: string, text: string): string {
 /** The row of the Files pane that carries the selection cursor. */
 export function selectedFileRow(frame: string): string {
   return frame.split('\n').find((line) => line.startsWith('│›')) ?? '';
-}
-
-/** Tells `to` that `owner` has `name`, as a RESP to a search would. */
-export async function announce(
-  to: FilerNode,
-  name: string,
-  owner: string,
-): Promise<void> {
-  const socket = net.connect(to.port, LOOPBACK);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  socket.end(encodeFrame(MessageType.response, `${name} ${owner}`));
-  await new Promise((resolve) => socket.once('close', resolve));
 }

@@ -102,6 +102,10 @@ describe('matchKey', () => {
     expect('escape', 'reject', {...browse, mode: 'confirm'});
     expect('ctrl-c', 'quit', {...browse, mode: 'prompt'});
     expect('ctrl-c', 'quit', {...browse, mode: 'closing'});
+    expect('up', 'choose', {...browse, mode: 'pick'});
+    expect('down', 'choose', {...browse, mode: 'pick'});
+    expect('enter', 'pick', {...browse, mode: 'pick'});
+    expect('escape', 'close', {...browse, mode: 'pick'});
   });
 
   test('a key outside its pane or without a selection is refused with a reason', () => {
@@ -121,7 +125,7 @@ describe('matchKey', () => {
       assert.equal(matchKey(name, {...browse, mode: 'prompt'}).kind, 'unbound');
     }
     assert.equal(matchKey('x', browse).kind, 'unbound');
-    assert.equal(matchKey('enter', {...browse, mode: 'pick'}).kind, 'unbound');
+    assert.equal(matchKey('q', {...browse, mode: 'pick'}).kind, 'unbound');
   });
 
   test('no two available bindings share a key in any context', () => {

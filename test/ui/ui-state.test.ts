@@ -84,3 +84,24 @@ test('UiStore applies actions at once and tracks when the prompt input listens',
   store.dispatch({type: 'focus', focus: 'files'});
   assert.equal(notified, 5, 'no notification when nothing changed');
 });
+
+test('the source list highlight moves and wraps around, as the list did', () => {
+  const picking = uiReducer(INITIAL_UI_STATE, {
+    type: 'open',
+    mode: {kind: 'pick', name: 'a.txt', owners: ['x:1', 'y:2'], index: 0},
+  });
+  const indexAfter = (...deltas: number[]): number | false => {
+    const state = deltas.reduce(
+      (current, delta) => uiReducer(current, {type: 'pick-move', delta}),
+      picking,
+    );
+    return state.mode.kind === 'pick' && state.mode.index;
+  };
+  assert.equal(indexAfter(1, 1), 2);
+  assert.equal(indexAfter(1, 1, 1), 0, 'down from the last goes to the first');
+  assert.equal(indexAfter(-1), 2, 'up from the first goes to the last');
+  assert.equal(
+    uiReducer(INITIAL_UI_STATE, {type: 'pick-move', delta: 1}),
+    INITIAL_UI_STATE,
+  );
+});

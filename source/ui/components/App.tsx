@@ -1,10 +1,10 @@
 import {Box, useApp, useStdout} from 'ink';
 import {useCallback, useMemo} from 'react';
-import type {FilerNode} from '../../node/filer-node.js';
-import {keyContext, useCommands} from '../hooks/use-commands.js';
+import type {AppSession} from '../../app/session.js';
+import {useAppState, useOnClosed} from '../hooks/use-app-state.js';
+import {useKeyActions} from '../hooks/use-key-actions.js';
 import {useKeymap} from '../hooks/use-keymap.js';
 import {useLog} from '../hooks/use-log.js';
-import {useNodeState, useOnNodeClosed} from '../hooks/use-node-state.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {CLEAR_SCREEN} from '../terminal/terminal-screen.js';
 import {useTransfers} from '../hooks/use-transfers.js';
@@ -15,6 +15,7 @@ import {
   maxDialogHeight,
   type TerminalSize,
 } from '../model/layout.js';
+import {keyContext} from '../model/key-context.js';
 import type {Mode} from '../model/ui-state.js';
 import {CONFIRM_HEIGHT, ConfirmDialog} from './ConfirmDialog.js';
 import {FilesPane} from './FilesPane.js';
@@ -29,7 +30,8 @@ import {TooSmall} from './TooSmall.js';
 import {Transfers} from './Transfers.js';
 
 export type AppProps = {
-  node: FilerNode;
+  /** The app this screen shows and commands; in-process or, later, over a socket. */
+  session: AppSession;
   /** Fixed size for tests; by default the terminal's, following resizes. */
   size?: TerminalSize;
   /** Show debug log lines. */
@@ -39,11 +41,11 @@ export type AppProps = {
 };
 
 /** The whole screen: header, Available Files | Peer List, transfers, Log, key bar. */
-export function App({node, size: fixedSize, verbose = false, onExit}: AppProps) {
+export function App({session, size: fixedSize, verbose = false, onExit}: AppProps) {
   const {exit} = useApp();
   const {write} = useStdout();
   const size = useTerminalSize(fixedSize);
-  const snapshot = useNodeState(node);
+  const {store: appStore, snapshot} = useAppState(session);
   const transfers = useTransfers(snapshot.transfers, snapshot.takenAt);
   const {store, state, lists, selected} = useUiState(snapshot);
 
@@ -51,23 +53,24 @@ export function App({node, size: fixedSize, verbose = false, onExit}: AppProps) 
     onExit?.();
     exit();
   }, [exit, onExit]);
-  useOnNodeClosed(snapshot.closed, leave);
+  useOnClosed(snapshot.closed, leave);
 
   const dialogHeight = dialogHeightOf(state.mode, size);
   const layout = computeLayout(size, {transfers: transfers.running.length, dialogHeight});
   const log = useLog(snapshot.log, {verbose, rows: Math.max(layout.logHeight - 2, 0)});
 
-  const commands = useCommands({
-    node,
+  const commands = useKeyActions({
+    session,
     store,
+    note: (level, message) => appStore.note(level, message),
     lists,
-    transfers,
+    transfers: snapshot.transfers,
     pageSize: Math.max(layout.paneHeight - 3, 1),
     redraw: () => write(CLEAR_SCREEN),
     exitNow: leave,
   });
   useKeymap(commands);
-  const context = keyContext(state, selected, transfers);
+  const context = keyContext(state, selected, transfers.running.length > 0);
 
   const counts = useMemo(() => {
     let shared = 0;
@@ -152,9 +155,9 @@ export function App({node, size: fixedSize, verbose = false, onExit}: AppProps) 
         <SourcePicker
           name={mode.name}
           owners={mode.owners}
+          index={mode.index}
           width={layout.width}
           height={layout.dialogHeight}
-          onPick={commands.pick}
         />
       ) : null}
       <KeyBar

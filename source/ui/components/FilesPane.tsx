@@ -3,7 +3,7 @@ import {memo} from 'react';
 import type {FileEntry} from '../../node/types.js';
 import {fileRowCells, type FileMark} from '../model/file-row.js';
 import {useScrollWindow} from '../hooks/use-scroll-window.js';
-import type {SearchView} from '../stores/node-store.js';
+import type {SearchView} from '../stores/app-store.js';
 import {Pane} from './Pane.js';
 
 type Props = {

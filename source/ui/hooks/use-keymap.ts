@@ -1,28 +1,11 @@
 import {useInput} from 'ink';
 import {useCallback, useRef} from 'react';
+import type {KeyActions} from '../controller/key-actions.js';
 import {keyNames} from '../model/key-names.js';
-import {
-  matchKey,
-  type ActionName,
-  type Binding,
-  type KeyContext,
-} from '../model/key-table.js';
+import {matchKey} from '../model/key-table.js';
 
-export type KeymapHandlers = {
-  /** The context as of this very key (not of the last render). */
-  context: () => KeyContext;
-  /** A key bound in this context. */
-  run: (action: ActionName, key: string) => void;
-  /** A bound key pressed where it does not apply (no row selected, ...). */
-  refuse: (binding: Binding, key: string) => void;
-  /** A key that means nothing while browsing. */
-  unknown: (key: string) => void;
-  /** Whether the open prompt's text input receives keys by itself yet. */
-  promptListening: () => boolean;
-  /** Text for a prompt whose input is not listening yet. */
-  type: (text: string) => void;
-  erase: () => void;
-};
+/** What the keymap needs of the key actions. */
+export type KeymapHandlers = Omit<KeyActions, 'edit'>;
 
 /**
  * Routes key presses through the key table. Keys that arrive in one burst
@@ -41,7 +24,7 @@ export function useKeymap(handlers: KeymapHandlers): void {
       const context = handlers.context();
       if (context.mode === 'prompt' && handlers.promptListening()) {
         // The text input has this burst; a line end in it submits the
-        // prompt (see use-commands' edit). Lone keys are still ours.
+        // prompt (see the key actions' edit). Lone keys are still ours.
         if (names.length > 1) return;
       } else if (context.mode === 'prompt' && [...name].length === 1) {
         handlers.type(name);

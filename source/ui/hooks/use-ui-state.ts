@@ -1,29 +1,14 @@
 import {useEffect, useMemo, useSyncExternalStore} from 'react';
-import type {FileEntry, PeerInfo} from '../../node/types.js';
-import type {NodeSnapshot} from '../stores/node-store.js';
-import {resolveIndex, selectIndex} from '../model/selection.js';
+import {resolveSelected, type Lists, type Selected} from '../model/key-context.js';
+import type {ViewSnapshot} from '../stores/app-store.js';
+import {selectIndex} from '../model/selection.js';
 import type {UiState} from '../model/ui-state.js';
 import {UiStore} from '../stores/ui-store.js';
 
-export type Lists = {
-  files: readonly FileEntry[];
-  peers: readonly PeerInfo[];
-  fileNames: readonly string[];
-  peerIds: readonly string[];
-};
-
-export type Selected = {
-  /** -1 when the list is empty. */
-  fileIndex: number;
-  peerIndex: number;
-  file: FileEntry | undefined;
-  peer: PeerInfo | undefined;
-};
-
 export type UiView = {store: UiStore; state: UiState; lists: Lists; selected: Selected};
 
-/** Focus, mode and selections, with the selections resolved against the node's lists. */
-export function useUiState(snapshot: NodeSnapshot): UiView {
+/** Focus, mode and selections, with the selections resolved against the lists shown. */
+export function useUiState(snapshot: ViewSnapshot): UiView {
   const store = useMemo(() => new UiStore(), []);
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const {files, peers, search} = snapshot;
@@ -52,15 +37,4 @@ export function useUiState(snapshot: NodeSnapshot): UiView {
   }, [store, followSearch, search, fileNames]);
 
   return {store, state, lists, selected};
-}
-
-export function resolveSelected(state: UiState, lists: Lists): Selected {
-  const fileIndex = resolveIndex(lists.fileNames, state.files);
-  const peerIndex = resolveIndex(lists.peerIds, state.peers);
-  return {
-    fileIndex,
-    peerIndex,
-    file: fileIndex === -1 ? undefined : lists.files[fileIndex],
-    peer: peerIndex === -1 ? undefined : lists.peers[peerIndex],
-  };
 }

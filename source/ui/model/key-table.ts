@@ -29,7 +29,9 @@ export type ActionName =
   | 'submit'
   | 'close'
   | 'confirm'
-  | 'reject';
+  | 'reject'
+  | 'choose'
+  | 'pick';
 
 /** Actions that open a text prompt of the same name. */
 export const PROMPT_ACTIONS = ['add', 'search', 'rebuild'] as const;
@@ -38,8 +40,7 @@ export type PromptAction = (typeof PROMPT_ACTIONS)[number];
 export type Section = 'Panes' | 'Files and peers' | 'Prompts and dialogs' | 'App';
 
 export type Binding = {
-  /** Missing when the focused input component (the source list) handles the key. */
-  action?: ActionName;
+  action: ActionName;
   /** Key names as keyNames() reports them. */
   keys: readonly string[];
   /** One word for the key bar. */
@@ -170,6 +171,7 @@ export const KEY_TABLE: readonly Binding[] = [
     modes: ['prompt'],
   },
   {
+    action: 'choose',
     keys: ['up', 'down'],
     label: 'choose',
     description: 'Choose a source in the list',
@@ -178,6 +180,7 @@ export const KEY_TABLE: readonly Binding[] = [
     bar: '↑↓',
   },
   {
+    action: 'pick',
     keys: ['enter'],
     label: 'fetch',
     description: 'Fetch from the chosen source',
@@ -248,7 +251,7 @@ export function isAvailable(binding: Binding, context: KeyContext): boolean {
 }
 
 export type KeyMatch =
-  | {kind: 'action'; binding: Binding & {action: ActionName}}
+  | {kind: 'action'; binding: Binding}
   | {kind: 'unavailable'; binding: Binding}
   | {kind: 'unbound'};
 
@@ -261,8 +264,7 @@ export function matchKey(name: string, context: KeyContext): KeyMatch {
       unavailable ??= binding;
       continue;
     }
-    if (!binding.action) return {kind: 'unbound'};
-    return {kind: 'action', binding: binding as Binding & {action: ActionName}};
+    return {kind: 'action', binding};
   }
   return unavailable ? {kind: 'unavailable', binding: unavailable} : {kind: 'unbound'};
 }

@@ -17,7 +17,13 @@ export type Mode =
       revision: number;
     }
   | {kind: 'confirm'; peerId: string}
-  | {kind: 'pick'; name: string; owners: string[]}
+  | {
+      kind: 'pick';
+      name: string;
+      owners: string[];
+      /** The highlighted item: 0 is "any owner", then each owner. */
+      index: number;
+    }
   | {kind: 'help'}
   | {kind: 'closing'};
 
@@ -39,6 +45,7 @@ export type UiAction =
   | {type: 'erase'}
   | {type: 'busy'; prompt: PromptKind}
   | {type: 'refuse'; prompt: PromptKind; error: string}
+  | {type: 'pick-move'; delta: number}
   | {type: 'close'}
   | {type: 'follow-search'; key: string};
 
@@ -99,6 +106,13 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return state.mode.kind === 'prompt' && state.mode.prompt === action.prompt
         ? {...state, mode: {...state.mode, busy: false, error: action.error}}
         : state;
+    case 'pick-move': {
+      if (state.mode.kind !== 'pick') return state;
+      // The list wraps around at its ends, as ink-select-input's own did.
+      const items = state.mode.owners.length + 1;
+      const index = (((state.mode.index + action.delta) % items) + items) % items;
+      return {...state, mode: {...state.mode, index}};
+    }
     case 'close':
       return state.mode.kind === 'closing' ? state : {...state, mode: {kind: 'browse'}};
     case 'follow-search':

@@ -1,5 +1,5 @@
 import {render, type Instance, type RenderOptions} from 'ink';
-import type {FilerNode} from '../../node/filer-node.js';
+import type {AppSession} from '../../app/session.js';
 import {App} from '../components/App.js';
 
 /**
@@ -14,6 +14,6 @@ export const RENDER_OPTIONS = {
 } as const satisfies RenderOptions;
 
 /** Renders the App on the process's terminal; Ctrl-C is the App's to handle. */
-export function mountApp(node: FilerNode, verbose: boolean): Instance {
-  return render(<App node={node} verbose={verbose} />, RENDER_OPTIONS);
+export function mountApp(session: AppSession, verbose: boolean): Instance {
+  return render(<App session={session} verbose={verbose} />, RENDER_OPTIONS);
 }

@@ -1,8 +1,13 @@
-import type {FilerNode} from '../../node/filer-node.js';
+import type {AppCommand} from '../../app/commands.js';
+import type {AppSession} from '../../app/session.js';
 import {describeError} from '../../protocol/errors.js';
 import {enterFullScreen} from './terminal-screen.js';
 
-export type RunUiOptions = {start: () => Promise<void>; verbose: boolean};
+export type RunUiOptions = {
+  /** The command line's start-up (shares, join), run once the UI shows. */
+  start: Extract<AppCommand, {kind: 'start'}>;
+  verbose: boolean;
+};
 
 /** SIGHUP: the terminal closed; the others: asked to stop. All close the node first. */
 const QUIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -11,24 +16,25 @@ const QUIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const CRASH_EXIT_MS = 3_000;
 
 /**
- * Runs the full-screen UI over an open node until the user quits. The join
- * (`start`) runs after the first frame, so its log lines are seen. Resolves
- * once the node has closed and the terminal is restored.
+ * Runs the full-screen UI over the app of an open node until the user quits.
+ * The start-up runs after the first frame, so its log lines are seen.
+ * Resolves once the node has closed and the terminal is restored.
  */
-export async function runUi(node: FilerNode, options: RunUiOptions): Promise<void> {
+export async function runUi(session: AppSession, options: RunUiOptions): Promise<void> {
   // React's development build checks every render at a cost a user should not
   // pay; it is chosen when React is first loaded, hence the dynamic import.
   process.env.NODE_ENV ??= 'production';
   const {mountApp} = await import('./mount-app.js');
 
-  // The App exits when the node reports 'closed'.
-  const closeNode = (): void => void node.close();
+  // The App exits when the app reports 'closed'.
+  const quit = (): Promise<unknown> => session.execute({kind: 'quit'});
+  const closeNode = (): void => void quit();
   const screen = enterFullScreen(process, closeNode);
   // However the process ends, the shell gets its screen back.
   process.once('exit', screen.restore);
   for (const signal of QUIT_SIGNALS) process.on(signal, closeNode);
 
-  const instance = mountApp(node, options.verbose);
+  const instance = mountApp(session, options.verbose);
   let crashed = false;
   const onCrash = (error: unknown): void => {
     // Anything thrown while going down is part of the same crash.
@@ -41,11 +47,11 @@ export async function runUi(node: FilerNode, options: RunUiOptions): Promise<voi
       process.stderr.write(`filer-tui: ${describeError(error)}${detail}\n`);
     }
     setTimeout(() => process.exit(1), CRASH_EXIT_MS).unref();
-    void node.close().finally(() => process.exit(1));
+    void quit().finally(() => process.exit(1));
   };
   process.on('uncaughtException', onCrash);
 
-  options.start().catch((error: unknown) => node.log('error', describeError(error)));
+  void session.execute(options.start);
   try {
     await instance.waitUntilExit();
   } finally {
@@ -53,6 +59,6 @@ export async function runUi(node: FilerNode, options: RunUiOptions): Promise<voi
     process.off('uncaughtException', onCrash);
     screen.restore();
     process.off('exit', screen.restore);
-    await node.close();
+    await quit();
   }
 }
