@@ -557,6 +557,45 @@ test('a terminal below 60x15 shows one line instead of the panes', TIMEOUT, asyn
   assert.equal(frame.split('\n').length, 14);
 });
 
+test(
+  'at 60x15 with a dialog open, one row of transfers shows the newest only',
+  TIMEOUT,
+  async (t) => {
+    const {network, ui, app: session, open} = await setup(t);
+    for (const name of ['first.bin', 'second.bin']) {
+      const owner = await network.startFakePeer({
+        serves: {total: 1024 * 1024, send: 1024},
+      });
+      await announce(ui.port, name, owner.id);
+      const fetching = await session.execute({kind: 'fetch', name});
+      assert.equal(fetching.ok, true);
+    }
+    const app = await open({columns: 60, rows: 15});
+    await app.waitForFrame(
+      (frame) => frame.split('\n').filter((line) => line.startsWith('↓ ')).length === 2,
+      'both transfers',
+    );
+    await app.press(KEY.tab);
+    await app.press('d');
+    const frame = await app.waitForFrame(
+      (text) => text.includes('Remove peer'),
+      'the dialog at 60x15',
+    );
+    const lines = frame.split('\n');
+    assert.equal(lines.length, 14, 'one line less than the terminal');
+    const bars = lines.filter((line) => line.startsWith('↓ '));
+    assert.equal(bars.length, 1, `one transfer row:\n${frame}`);
+    assert.match(
+      bars[0] ?? '',
+      /^↓ second\.bin\s+[█░]+\s+(\d+|\?)% /,
+      'the newest, whole',
+    );
+    const dialog = lines.findIndex((line) => line.includes('Remove peer'));
+    assert.match(lines[dialog + 1] ?? '', /│Remove 127\.0\.0\.1:\d+ from the peer list/);
+    assert.match(lines[dialog + 2] ?? '', /^╰─+╯$/, 'the dialog is whole');
+  },
+);
+
 test('q sends QUIT to the peers, closes the node and exits', TIMEOUT, async (t) => {
   const {ui, remote, second, open} = await setup(t);
   const app = await open();

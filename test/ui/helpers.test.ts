@@ -22,6 +22,7 @@ import {
   progressCells,
   transferProgress,
 } from '../../source/ui/model/transfer-progress.js';
+import {transferRows} from '../../source/ui/model/transfer-rows.js';
 
 describe('scrollOffset', () => {
   test('keeps the view still while the selection stays in it', () => {
@@ -208,4 +209,23 @@ describe('key bar fitting', () => {
 
 test('formatClock pads to HH:MM:SS', () => {
   assert.equal(formatClock(new Date(2024, 0, 2, 3, 4, 5).getTime()), '03:04:05');
+});
+
+describe('transferRows', () => {
+  const running = [1, 2, 3, 4];
+
+  test('all bars when they fit', () => {
+    assert.deepEqual(transferRows(running, 4), {bars: [1, 2, 3, 4], more: 0});
+    assert.deepEqual(transferRows(running, 0), {bars: [], more: 0});
+  });
+
+  test('else a line for the rest and the newest bars', () => {
+    assert.deepEqual(transferRows(running, 3), {bars: [3, 4], more: 2});
+    assert.deepEqual(transferRows(running, 2), {bars: [4], more: 3});
+  });
+
+  test('one row holds the newest bar alone, never all of them', () => {
+    assert.deepEqual(transferRows(running, 1), {bars: [4], more: 0});
+    assert.deepEqual(transferRows([1], 1), {bars: [1], more: 0});
+  });
 });
