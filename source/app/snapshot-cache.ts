@@ -1,7 +1,7 @@
 /**
  * The app's snapshot, rebuilt part by part: a part is read again only after
- * an event that changes it, so unchanged parts keep their identity and a
- * snapshot between events costs nothing.
+ * an event that changes it (running transfers: always), so unchanged parts
+ * keep their identity and a snapshot between events costs next to nothing.
  */
 import type {
   AppEvent,
@@ -63,6 +63,11 @@ export class SnapshotCache {
 
   read(): AppSnapshot {
     const previous = this.current;
+    // The node reports progress at most every 100 ms and not again before a
+    // stall, so the bytes of a running transfer are read afresh each time.
+    if (previous?.transfers.some((transfer) => transfer.state === 'running')) {
+      this.stale.add('transfers');
+    }
     if (previous && this.stale.size === 0) return previous;
     const part = <K extends Part>(name: K, read: () => AppSnapshot[K]): AppSnapshot[K] =>
       previous && !this.stale.has(name) ? previous[name] : read();

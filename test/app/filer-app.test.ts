@@ -10,6 +10,7 @@ import {FilerApp} from '../../source/app/filer-app.js';
 import type {AppLogLine} from '../../source/app/session.js';
 import type {FilerNode} from '../../source/node/filer-node.js';
 import {recordAppEvents, waitForAppEvent} from '../support/app-events.js';
+import {eventually} from '../support/eventually.js';
 import {announce} from '../support/raw-client.js';
 import {MiB, testNetwork, waitFor, type TestNetwork} from '../support/network.js';
 
@@ -216,6 +217,25 @@ test(
       message:
         'cannot fetch nobody-has-it: no peer is known to have nobody-has-it; search first',
     });
+  },
+);
+
+test(
+  'a running transfer is read afresh: bytes after the last progress event show',
+  TIMEOUT,
+  async (t) => {
+    const {network, node, app} = await setup(t);
+    const owner = await network.startFakePeer({
+      serves: {total: 4 * MiB, send: 256 * 1024},
+    });
+    await announce(node.port, 'stalls.bin', owner.id);
+    assert.equal((await app.execute({kind: 'fetch', name: 'stalls.bin'})).ok, true);
+    // The owner sends 256 KiB at once and stalls: the node's throttled progress
+    // events need not include the last of them.
+    await eventually(
+      () => app.snapshot().transfers[0]?.received === 256 * 1024,
+      'all 256 KiB in the snapshot',
+    );
   },
 );
 
