@@ -18,7 +18,7 @@ const LEVEL_COLOR: Record<LogLevel, string> = {
   error: 'red',
 };
 
-/** Log: the node's events as they happen, newest at the bottom. */
+/** Log: what the node, the app and this UI say, newest at the bottom. */
 export const LogPane = memo(function LogPane({entries, width, height}: Props) {
   return (
     <Pane title="Log" width={width} height={height}>

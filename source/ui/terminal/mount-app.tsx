@@ -3,8 +3,8 @@ import type {AppSession} from '../../app/session.js';
 import {App} from '../components/App.js';
 
 /**
- * How the App is rendered (the benchmark uses the same). Node events are
- * already drawn at most once per frame by the node store, so Ink's own
+ * How the App is rendered (the benchmark uses the same). App events are
+ * already drawn at most once per frame by the app store, so Ink's own
  * throttle is kept short: a key press is drawn at once rather than waiting
  * out a frame started by an event.
  */
