@@ -152,7 +152,31 @@ describe('TransferEngine', () => {
     const seen: number[] = [];
     engine.on('transfer-progress', (info) => seen.push(info.received));
     await engine.start('x').done;
-    assert.deepEqual(seen, [0, 100, 250, 300]);
+    assert.deepEqual(seen, [0, 250, 300]);
+  });
+
+  test('the last bytes before a stall are reported once the interval is over', async (t) => {
+    t.mock.timers.enable({apis: ['setTimeout']});
+    let stall: (() => void) | undefined;
+    const {engine} = makeEngine({x: ['1.1.1.1:1']}, async (job) => {
+      job.onHeader(300);
+      job.onProgress(100);
+      job.onProgress(120);
+      await new Promise<void>((resolve) => (stall = resolve));
+      return done(job.name, 300);
+    });
+    const seen: number[] = [];
+    engine.on('transfer-progress', (info) => seen.push(info.received));
+    const finished = engine.start('x').done;
+    // The download ran synchronously up to its stall.
+    assert.ok(stall);
+    assert.deepEqual(seen, [0], 'held back within the interval');
+    t.mock.timers.tick(PROGRESS_INTERVAL_MS);
+    assert.deepEqual(seen, [0, 120]);
+    stall?.();
+    await finished;
+    t.mock.timers.tick(PROGRESS_INTERVAL_MS);
+    assert.deepEqual(seen, [0, 120], 'no report after the end');
   });
 
   test('keeps only the latest finished transfers', async () => {

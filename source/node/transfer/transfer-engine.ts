@@ -135,16 +135,20 @@ export class TransferEngine extends TypedEmitter<TransferEvents> {
       info.owner = source;
       info.received = 0;
       delete info.total;
+      const progress = this.progressReporter(info);
       try {
         const result = await this.deps.download({
           source: address,
           wireName,
           name,
           signal: controller.signal,
-          ...this.progressReporter(info),
+          onHeader: progress.onHeader,
+          onProgress: progress.onProgress,
         });
+        progress.stop();
         return this.succeed(info, result);
       } catch (error) {
+        progress.stop();
         lastError = error;
         const next = afterFailure(error);
         if (!next.next) break;
@@ -160,23 +164,34 @@ export class TransferEngine extends TypedEmitter<TransferEvents> {
     throw lastError;
   }
 
+  /**
+   * Progress at most every PROGRESS_INTERVAL_MS, with a trailing report: the
+   * last bytes before a stall are always told, so a client that follows
+   * events alone (a UI over a socket) never shows stale progress.
+   */
   private progressReporter(
     info: TransferInfo,
-  ): Pick<DownloadJob, 'onHeader' | 'onProgress'> {
-    let lastProgress = 0;
+  ): Pick<DownloadJob, 'onHeader' | 'onProgress'> & {stop: () => void} {
+    let lastReport = 0;
+    let trailing: NodeJS.Timeout | undefined;
+    const report = (): void => {
+      clearTimeout(trailing);
+      trailing = undefined;
+      lastReport = this.deps.clock();
+      if (info.state === 'running') this.emit('transfer-progress', {...info});
+    };
     return {
       onHeader: (total) => {
         info.total = total;
-        this.emit('transfer-progress', {...info});
+        report();
       },
       onProgress: (received) => {
         info.received = received;
-        const now = this.deps.clock();
-        if (now - lastProgress >= PROGRESS_INTERVAL_MS || received === info.total) {
-          lastProgress = now;
-          this.emit('transfer-progress', {...info});
-        }
+        const wait = lastReport + PROGRESS_INTERVAL_MS - this.deps.clock();
+        if (wait <= 0 || received === info.total) return report();
+        trailing ??= setTimeout(report, wait);
       },
+      stop: () => clearTimeout(trailing),
     };
   }
 
