@@ -1,0 +1,77 @@
+/** One fetch between two fresh filer-tui processes: a sender sharing the file, a receiver. */
+import path from 'node:path';
+import {makeDir, type ScenarioContext} from './context.js';
+import {
+  startFilerNode,
+  stopFilerNode,
+  timedFetch,
+  transferOf,
+  waitForLocalFile,
+  type FetchOutcome,
+  type FilerNode,
+} from './filer-cli.js';
+import type {LineRecord} from './line-process.js';
+
+export type PairFetch = FetchOutcome & {
+  /** Where the receiver saved the file, when it succeeded. */
+  copyPath?: string;
+  /** transfer.error when it failed. */
+  error?: string;
+  senderPeakRss?: number;
+  receiverPeakRss?: number;
+  /** The sender's warn/error log lines during the fetch. */
+  senderComplaints: string[];
+  /** The receiver says it checked the content: its transfer-done has `verified: true`. */
+  verified: boolean;
+};
+
+export async function fetchBetweenTwoNodes(
+  context: ScenarioContext,
+  source: string,
+  label: string,
+  timeoutMs: number,
+): Promise<PairFetch> {
+  const name = path.basename(source);
+  const downloadDir = await makeDir(context, `${label}-download`);
+  const common = {
+    cliPath: context.options.cliPath,
+    cpuProfDir: context.options.cpuProfDir,
+  };
+  const nodes: FilerNode[] = [];
+  try {
+    const sender = await startFilerNode({
+      ...common,
+      label: `${label}-sender`,
+      downloadDir,
+      shares: [source],
+    });
+    nodes.push(sender);
+    const receiver = await startFilerNode({
+      ...common,
+      label: `${label}-receiver`,
+      downloadDir,
+    });
+    nodes.push(receiver);
+    await waitForLocalFile(sender, name);
+    const since = sender.process.mark();
+    const outcome = await timedFetch(receiver, name, sender.id, timeoutMs);
+    const transfer = transferOf(outcome.record);
+    return {
+      ...outcome,
+      ...(outcome.ok ? {copyPath: String(transfer.path)} : {}),
+      ...(outcome.ok ? {} : {error: String(transfer.error ?? outcome.record.message)}),
+      senderPeakRss: sender.process.peakRss(),
+      receiverPeakRss: receiver.process.peakRss(),
+      senderComplaints: complaints(sender.process.records.slice(since)),
+      verified: transfer.verified === true,
+    };
+  } finally {
+    await Promise.all(nodes.map(stopFilerNode));
+  }
+}
+
+function complaints(records: LineRecord[]): string[] {
+  return records
+    .filter((record) => record.event === 'log' && /warn|error/.test(String(record.level)))
+    .map((record) => String(record.message));
+}

@@ -1,0 +1,47 @@
+/**
+ * The kernel baseline: kernel-copy.py moves the same file over loopback with
+ * sendfile(2) on the sender and recv_into a reused 1 MiB buffer + write(2) on
+ * the receiver, timed like a filer fetch: request sent → file written and closed.
+ */
+import {fileURLToPath} from 'node:url';
+import {LineProcess} from './line-process.js';
+
+const SCRIPT = fileURLToPath(new URL('kernel-copy.py', import.meta.url));
+const PYTHON = process.env.PYTHON ?? 'python3';
+
+export type KernelCopy = {
+  seconds: number;
+  bytes: number;
+  senderPeakRss?: number;
+  receiverPeakRss?: number;
+};
+
+export async function kernelCopy(source: string, target: string): Promise<KernelCopy> {
+  const sender = new LineProcess('kernel sender', PYTHON, [SCRIPT, 'serve', source]);
+  let receiver: LineProcess | undefined;
+  try {
+    const listening = await sender.waitFor((line) => line.event === 'listening');
+    receiver = new LineProcess('kernel receiver', PYTHON, [
+      SCRIPT,
+      'fetch',
+      String(listening.port),
+      target,
+    ]);
+    await receiver.waitFor((line) => line.event === 'ready');
+    const started = process.hrtime.bigint();
+    receiver.send('go');
+    const done = await receiver.waitFor((line) => line.event === 'done', {
+      timeoutMs: 600_000,
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await sender.waitFor((line) => line.event === 'sent');
+    return {
+      seconds,
+      bytes: Number(done.bytes),
+      senderPeakRss: sender.peakRss(),
+      receiverPeakRss: receiver.peakRss(),
+    };
+  } finally {
+    await Promise.all([sender.stop(), receiver?.stop()]);
+  }
+}

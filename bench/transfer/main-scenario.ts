@@ -1,0 +1,135 @@
+/**
+ * The main scenario: one generated file fetched between two filer-tui
+ * processes, alternating round by round with the kernel copying the same file,
+ * and one core's SHA-256 rate from hashing every copy (which also proves it).
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {makeDir, type ScenarioContext} from './context.js';
+import {fetchBetweenTwoNodes, type PairFetch} from './filer-pair.js';
+import {hashInChild, writeRandomFile, type HashResult} from './files.js';
+import {kernelCopy, type KernelCopy} from './kernel-baseline.js';
+import {
+  median,
+  megabytesPerSecond,
+  memory,
+  peak,
+  rate,
+  ratio,
+  sizeText,
+  table,
+} from './report.js';
+
+export type MainSummary = {kernelRate: number; filerRate: number; sha256Rate: number};
+
+const PLAIN_GOAL = 0.8;
+const VERIFIED_GOAL = 0.7;
+const RSS_GOAL = 100e6;
+
+export async function runMainScenario(context: ScenarioContext): Promise<MainSummary> {
+  const {size, rounds} = context.options;
+  const directory = await makeDir(context, 'main');
+  const source = path.join(directory, `bench-${size}.bin`);
+  context.print(
+    `main: a ${sizeText(size)} random file between two filer-tui processes, ` +
+      `${rounds} round(s) alternating with the kernel copy`,
+  );
+  await writeRandomFile(source, size);
+  const original = await hashInChild(source);
+  const hashes: HashResult[] = [original];
+  const filerRuns: PairFetch[] = [];
+  const kernelRuns: KernelCopy[] = [];
+  const rows = [['round', 'filer-tui', 'kernel', 'ratio']];
+
+  /** Hashes a copy in a child (a SHA-256 rate sample), checks it, removes it. */
+  const checkCopy = async (copy: string, what: string): Promise<void> => {
+    const copied = await hashInChild(copy);
+    hashes.push(copied);
+    await fs.rm(copy, {force: true});
+    if (copied.bytes !== size || copied.sha256 !== original.sha256) {
+      throw new Error(
+        `${what}: the copy differs from the source (${copied.bytes} bytes)`,
+      );
+    }
+  };
+  const filerRound = async (round: number): Promise<number> => {
+    const run = await fetchBetweenTwoNodes(context, source, `main-${round}`, 600_000);
+    if (!run.ok || run.copyPath === undefined) {
+      throw new Error(`filer-tui fetch failed: ${run.error ?? 'no copy'}`);
+    }
+    filerRuns.push(run);
+    await checkCopy(run.copyPath, `filer-tui round ${round}`);
+    return megabytesPerSecond(size, run.seconds);
+  };
+  const kernelRound = async (round: number): Promise<number> => {
+    const target = path.join(directory, `kernel-${round}.bin`);
+    const run = await kernelCopy(source, target);
+    kernelRuns.push(run);
+    await checkCopy(target, `kernel round ${round}`);
+    return megabytesPerSecond(size, run.seconds);
+  };
+
+  for (let round = 1; round <= rounds; round++) {
+    // Alternate which goes first, so neither always meets the warmer cache.
+    let filer: number;
+    let kernel: number;
+    if (round % 2 === 1) {
+      filer = await filerRound(round);
+      kernel = await kernelRound(round);
+    } else {
+      kernel = await kernelRound(round);
+      filer = await filerRound(round);
+    }
+    rows.push([String(round), rate(filer), rate(kernel), ratio(filer / kernel)]);
+    context.print(`  round ${round}: filer-tui ${rate(filer)}, kernel ${rate(kernel)}`);
+  }
+
+  const filerRate = megabytesPerSecond(size, median(filerRuns.map((run) => run.seconds)));
+  const kernelRate = megabytesPerSecond(
+    size,
+    median(kernelRuns.map((run) => run.seconds)),
+  );
+  const sha256Rate = median(
+    hashes.map((hash) => megabytesPerSecond(hash.bytes, hash.seconds)),
+  );
+  rows.push(['median', rate(filerRate), rate(kernelRate), ratio(filerRate / kernelRate)]);
+  for (const line of table(rows)) context.print(line);
+  context.print(
+    `  plain fetch / kernel copy: ${ratio(filerRate / kernelRate)} (goal >= ${PLAIN_GOAL})`,
+  );
+  context.print(
+    `  sha256, one core: ${rate(sha256Rate)} (node crypto in a child process, ` +
+      `1 MiB reads of the source and of every copy, median of ${hashes.length})`,
+  );
+  context.print(
+    `  ${verifiedLine(filerRuns, filerRate, Math.min(kernelRate, sha256Rate))}`,
+  );
+  const filerSender = peak(filerRuns.map((run) => run.senderPeakRss));
+  const filerReceiver = peak(filerRuns.map((run) => run.receiverPeakRss));
+  context.print(
+    `  peak RSS (VmHWM, max over rounds): filer-tui sender ${memory(filerSender)}, ` +
+      `receiver ${memory(filerReceiver)} (goal < ${memory(RSS_GOAL)} per process); ` +
+      `kernel sender ${memory(peak(kernelRuns.map((run) => run.senderPeakRss)))}, ` +
+      `receiver ${memory(peak(kernelRuns.map((run) => run.receiverPeakRss)))}`,
+  );
+  await fs.rm(source, {force: true});
+  return {kernelRate, filerRate, sha256Rate};
+}
+
+/**
+ * Verified fetch / min(kernel copy, SHA-256 rate), once the receiving node
+ * says it verified: a transfer-done line whose transfer has `verified: true`.
+ */
+function verifiedLine(runs: PairFetch[], filerRate: number, limit: number): string {
+  const verified = runs.filter((run) => run.verified).length;
+  if (verified === 0) {
+    return 'verification: not implemented yet (no transfer-done has "verified": true)';
+  }
+  if (verified < runs.length) {
+    return `verification: only ${verified} of ${runs.length} fetches verified; no ratio`;
+  }
+  return (
+    `verified fetch / min(kernel, sha256): ${ratio(filerRate / limit)} ` +
+    `(goal >= ${VERIFIED_GOAL})`
+  );
+}

@@ -1,0 +1,90 @@
+/**
+ * npm run bench:transfer — file transfer between filer-tui processes against
+ * the best this machine can do, measured in the same run.
+ *
+ * Scenarios (--scenario main,large,multi; all by default):
+ * - main: a generated file (1 GiB; --size) fetched between two filer-tui
+ *   processes started from the built CLI (headless, JSON lines, loopback),
+ *   alternating round by round (--rounds, 3) with the kernel copying the same
+ *   file (kernel-copy.py: sendfile → recv_into a 1 MiB buffer → write). Each
+ *   is timed from the request to the file written and closed. Prints medians,
+ *   the ratio, one core's SHA-256 rate, the verified-fetch ratio once nodes
+ *   verify, and every process's peak RSS from /proc (VmHWM).
+ * - large: a 6 GiB sparse file (--large-size) between two filer-tui processes.
+ * - multi: a file (256 MiB; --multi-size) held by three filer-tui processes,
+ *   fetched by a fourth; prints how many sources sent bytes.
+ *
+ * Everything lives in a temporary directory that is removed at the end, also
+ * on Ctrl-C; every child process is stopped. Asserts nothing about speed.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type {ScenarioContext} from './context.js';
+import {runLargeFileScenario} from './large-file-scenario.js';
+import {runningProcesses} from './line-process.js';
+import {runMainScenario} from './main-scenario.js';
+import {runMultiSourceScenario} from './multi-source-scenario.js';
+import {OptionError, parseOptions, USAGE, type BenchOptions} from './options.js';
+
+function readOptions(): BenchOptions {
+  if (process.argv.includes('--help')) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  try {
+    return parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof OptionError)) throw error;
+    process.stderr.write(`bench:transfer: ${error.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+const options = readOptions();
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'filer-bench-'));
+
+/** Synchronous, so that it also works from a signal handler. */
+function cleanUp(): void {
+  for (const child of runningProcesses) child.kill();
+  fs.rmSync(workDir, {recursive: true, force: true});
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    cleanUp();
+    process.stderr.write(`\nbench:transfer: interrupted (${signal}); cleaned up\n`);
+    process.exit(130);
+  });
+}
+
+const context: ScenarioContext = {
+  options,
+  workDir,
+  print: (line) => process.stdout.write(`${line}\n`),
+};
+const started = Date.now();
+context.print(
+  `filer-tui transfer benchmark: node ${process.version}, ${os.cpus().length} CPU(s), ` +
+    `loopback 127.0.0.1, MB = 10^6 bytes, work dir ${workDir}`,
+);
+context.print(`CLI under test: ${options.cliPath}`);
+try {
+  for (const scenario of options.scenarios) {
+    context.print('');
+    if (scenario === 'main') await runMainScenario(context);
+    else if (scenario === 'large') await runLargeFileScenario(context);
+    else await runMultiSourceScenario(context);
+  }
+  context.print('');
+  context.print(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+} catch (error) {
+  process.exitCode = 1;
+  process.stderr.write(`bench:transfer: ${(error as Error).message}\n`);
+} finally {
+  await Promise.all([...runningProcesses].map((child) => child.stop()));
+  cleanUp();
+}
+if (options.cpuProfDir) {
+  context.print(`CPU profiles (*.cpuprofile) are in ${path.resolve(options.cpuProfDir)}`);
+}
