@@ -1,6 +1,7 @@
 /** What every scenario gets: the options, its own work directory, and output. */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type {Pinning} from './cpu-pinning.js';
 import type {BenchOptions} from './options.js';
 
 export type ScenarioContext = {
@@ -8,6 +9,8 @@ export type ScenarioContext = {
   /** Removed with everything in it when the run ends. */
   workDir: string;
   print: (line: string) => void;
+  /** CPUs for the sending and receiving ends, unless the scheduler chooses. */
+  pinning?: Pinning;
 };
 
 /** A fresh directory under the work directory. */

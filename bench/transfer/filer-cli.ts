@@ -16,6 +16,8 @@ export type FilerNodeSpec = {
   firstPeer?: string;
   /** Write a V8 CPU profile into this directory when the node exits. */
   cpuProfDir?: string;
+  /** Run on this CPU only. */
+  cpu?: number;
 };
 
 export type FilerNode = {process: LineProcess; id: string};
@@ -41,8 +43,8 @@ export async function startFilerNode(spec: FilerNodeSpec): Promise<FilerNode> {
     ...(spec.shares ?? []).flatMap((share) => ['--share', share]),
   ];
   const child = new LineProcess(spec.label, process.execPath, args, {
-    ...process.env,
-    NO_COLOR: '1',
+    env: {...process.env, NO_COLOR: '1'},
+    cpu: spec.cpu,
   });
   const listening = await child.waitFor(
     (record) => record.event === 'log' && LISTENING.test(String(record.message)),

@@ -42,6 +42,7 @@ export async function fetchBetweenTwoNodes(
     const sender = await startFilerNode({
       ...common,
       label: `${label}-sender`,
+      cpu: context.pinning?.sender,
       downloadDir,
       shares: [source],
     });
@@ -49,6 +50,7 @@ export async function fetchBetweenTwoNodes(
     const receiver = await startFilerNode({
       ...common,
       label: `${label}-receiver`,
+      cpu: context.pinning?.receiver,
       downloadDir,
     });
     nodes.push(receiver);

@@ -4,6 +4,7 @@
  * the receiver, timed like a filer fetch: request sent → file written and closed.
  */
 import {fileURLToPath} from 'node:url';
+import type {Pinning} from './cpu-pinning.js';
 import {LineProcess} from './line-process.js';
 
 const SCRIPT = fileURLToPath(new URL('kernel-copy.py', import.meta.url));
@@ -16,17 +17,23 @@ export type KernelCopy = {
   receiverPeakRss?: number;
 };
 
-export async function kernelCopy(source: string, target: string): Promise<KernelCopy> {
-  const sender = new LineProcess('kernel sender', PYTHON, [SCRIPT, 'serve', source]);
+export async function kernelCopy(
+  source: string,
+  target: string,
+  pinning: Pinning | undefined,
+): Promise<KernelCopy> {
+  const sender = new LineProcess('kernel sender', PYTHON, [SCRIPT, 'serve', source], {
+    cpu: pinning?.sender,
+  });
   let receiver: LineProcess | undefined;
   try {
     const listening = await sender.waitFor((line) => line.event === 'listening');
-    receiver = new LineProcess('kernel receiver', PYTHON, [
-      SCRIPT,
-      'fetch',
-      String(listening.port),
-      target,
-    ]);
+    receiver = new LineProcess(
+      'kernel receiver',
+      PYTHON,
+      [SCRIPT, 'fetch', String(listening.port), target],
+      {cpu: pinning?.receiver},
+    );
     await receiver.waitFor((line) => line.event === 'ready');
     const started = process.hrtime.bigint();
     receiver.send('go');

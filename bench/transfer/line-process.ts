@@ -6,6 +6,7 @@
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import fs from 'node:fs';
 import readline from 'node:readline';
+import {onCpu} from './cpu-pinning.js';
 
 export type LineRecord = {event: string} & Record<string, unknown>;
 export type LinePredicate = (record: LineRecord) => boolean;
@@ -24,9 +25,10 @@ export class LineProcess {
     readonly label: string,
     command: string,
     args: string[],
-    env: NodeJS.ProcessEnv = process.env,
+    {env = process.env, cpu}: {env?: NodeJS.ProcessEnv; cpu?: number} = {},
   ) {
-    this.child = spawn(command, args, {stdio: 'pipe', env});
+    const [program, programArgs] = onCpu(cpu, command, args);
+    this.child = spawn(program, programArgs, {stdio: 'pipe', env});
     runningProcesses.add(this);
     this.child.stdin.on('error', () => undefined); // writes after exit
     this.child.stderr.on('data', (chunk: Buffer) => {

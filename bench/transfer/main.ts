@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {ScenarioContext} from './context.js';
+import {choosePinning} from './cpu-pinning.js';
 import {runLargeFileScenario} from './large-file-scenario.js';
 import {runningProcesses} from './line-process.js';
 import {runMainScenario} from './main-scenario.js';
@@ -58,10 +59,12 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
+const pinning = choosePinning(options.pin);
 const context: ScenarioContext = {
   options,
   workDir,
   print: (line) => process.stdout.write(`${line}\n`),
+  ...(pinning ? {pinning} : {}),
 };
 const started = Date.now();
 context.print(
@@ -69,6 +72,12 @@ context.print(
     `loopback 127.0.0.1, MB = 10^6 bytes, work dir ${workDir}`,
 );
 context.print(`CLI under test: ${options.cliPath}`);
+context.print(
+  pinning
+    ? `pinned: senders on CPU ${pinning.sender}, receivers on CPU ${pinning.receiver} ` +
+        `(taskset; --no-pin lets the scheduler choose)`
+    : 'not pinned: the scheduler places every process',
+);
 try {
   for (const scenario of options.scenarios) {
     context.print('');

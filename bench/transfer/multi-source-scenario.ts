@@ -46,6 +46,7 @@ export async function runMultiSourceScenario(context: ScenarioContext): Promise<
       const node = await startFilerNode({
         ...common,
         label: `multi-source-${index}`,
+        cpu: context.pinning?.sender,
         shares: [source],
         ...(sources[0] ? {firstPeer: sources[0].id} : {}),
       });
@@ -58,6 +59,7 @@ export async function runMultiSourceScenario(context: ScenarioContext): Promise<
     const fetcher = await startFilerNode({
       ...common,
       label: 'multi-fetcher',
+      cpu: context.pinning?.receiver,
       firstPeer: first.id,
     });
     nodes.push(fetcher);
@@ -93,7 +95,11 @@ export async function runMultiSourceScenario(context: ScenarioContext): Promise<
       const original = await hashInChild(source);
       await fs.rm(String(transfer.path), {force: true});
       if (copy.sha256 !== original.sha256) throw new Error('multi: the copy differs');
-      const kernel = await kernelCopy(source, path.join(directory, 'kernel.bin'));
+      const kernel = await kernelCopy(
+        source,
+        path.join(directory, 'kernel.bin'),
+        context.pinning,
+      );
       const filerRate = megabytesPerSecond(size, outcome.seconds);
       const kernelRate = megabytesPerSecond(size, kernel.seconds);
       context.print(

@@ -19,6 +19,8 @@ export type BenchOptions = {
   cliPath: string;
   /** When set, filer nodes run with --cpu-prof and write profiles here. */
   cpuProfDir?: string;
+  /** Senders and receivers on separate CPUs (taskset), when possible. */
+  pin: boolean;
 };
 
 export const USAGE = `npm run bench:transfer -- [options]
@@ -29,6 +31,8 @@ export const USAGE = `npm run bench:transfer -- [options]
   --multi-size SIZE  file held by three sources (default 256M)
   --cli PATH         built CLI to benchmark (default dist/cli.js)
   --cpu-prof DIR     run the filer nodes with node --cpu-prof, profiles into DIR
+  --no-pin           let the scheduler place the processes (default: every sender
+                     on CPU 0, every receiver on CPU 1, with taskset)
   --help             this text`;
 
 const DEFAULT_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -58,6 +62,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         'multi-size': {type: 'string'},
         cli: {type: 'string'},
         'cpu-prof': {type: 'string'},
+        'no-pin': {type: 'boolean'},
       },
     }));
   } catch (error) {
@@ -83,6 +88,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     largeSize: parseSize(values['large-size'] ?? '6G'),
     multiSize: parseSize(values['multi-size'] ?? '256M'),
     cliPath,
+    pin: values['no-pin'] !== true,
     ...(values['cpu-prof'] ? {cpuProfDir: values['cpu-prof']} : {}),
   };
 }
