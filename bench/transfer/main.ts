@@ -67,11 +67,13 @@ const context: ScenarioContext = {
   ...(pinning ? {pinning} : {}),
 };
 const started = Date.now();
+/** Other work on the machine makes rounds disagree; say so next to the figures. */
+const loadText = (): string => `load average ${os.loadavg()[0]?.toFixed(2)} (1 min)`;
 context.print(
   `filer-tui transfer benchmark: node ${process.version}, ${os.cpus().length} CPU(s), ` +
     `loopback 127.0.0.1, MB = 10^6 bytes, work dir ${workDir}`,
 );
-context.print(`CLI under test: ${options.cliPath}`);
+context.print(`CLI under test: ${options.cliPath}; ${loadText()} at start`);
 context.print(
   pinning
     ? `pinned: senders on CPU ${pinning.sender}, receivers on CPU ${pinning.receiver} ` +
@@ -86,7 +88,10 @@ try {
     else await runMultiSourceScenario(context);
   }
   context.print('');
-  context.print(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  context.print(
+    `done in ${((Date.now() - started) / 1000).toFixed(0)} s; ${loadText()} at the end ` +
+      `(above ~2 on ${os.cpus().length} CPUs means other work competed)`,
+  );
 } catch (error) {
   process.exitCode = 1;
   process.stderr.write(`bench:transfer: ${(error as Error).message}\n`);
