@@ -25,6 +25,8 @@ export type MainSummary = {kernelRate: number; filerRate: number; sha256Rate: nu
 const PLAIN_GOAL = 0.8;
 const VERIFIED_GOAL = 0.7;
 const RSS_GOAL = 100e6;
+/** Kernel rounds further apart than this (slowest / fastest) mean a disturbed run. */
+const KERNEL_SPREAD_WARNING = 0.75;
 
 export async function runMainScenario(context: ScenarioContext): Promise<MainSummary> {
   const {size, rounds} = context.options;
@@ -97,6 +99,13 @@ export async function runMainScenario(context: ScenarioContext): Promise<MainSum
   context.print(
     `  plain fetch / kernel copy: ${ratio(filerRate / kernelRate)} (goal >= ${PLAIN_GOAL})`,
   );
+  const kernelRates = kernelRuns.map((run) => megabytesPerSecond(size, run.seconds));
+  if (Math.min(...kernelRates) < KERNEL_SPREAD_WARNING * Math.max(...kernelRates)) {
+    context.print(
+      `  warning: kernel rounds range ${rate(Math.min(...kernelRates))} to ` +
+        `${rate(Math.max(...kernelRates))}: other work competed; compare per-round ratios`,
+    );
+  }
   context.print(
     `  sha256, one core: ${rate(sha256Rate)} (node crypto in a child process, ` +
       `1 MiB reads of the source and of every copy, median of ${hashes.length})`,

@@ -74,6 +74,11 @@ context.print(
     `loopback 127.0.0.1, MB = 10^6 bytes, work dir ${workDir}`,
 );
 context.print(`CLI under test: ${options.cliPath}; ${loadText()} at start`);
+if ((os.loadavg()[0] ?? 0) > os.cpus().length / 2) {
+  context.print(
+    'warning: the machine is busy with other work; single rounds will disagree',
+  );
+}
 context.print(
   pinning
     ? `pinned: senders on CPU ${pinning.sender}, receivers on CPU ${pinning.receiver} ` +
@@ -90,7 +95,7 @@ try {
   context.print('');
   context.print(
     `done in ${((Date.now() - started) / 1000).toFixed(0)} s; ${loadText()} at the end ` +
-      `(above ~2 on ${os.cpus().length} CPUs means other work competed)`,
+      `(this run alone adds about 2; more means other work competed)`,
   );
 } catch (error) {
   process.exitCode = 1;
