@@ -8,11 +8,18 @@
  *   alternating round by round (--rounds, 3) with the kernel copying the same
  *   file (kernel-copy.py: sendfile → recv_into a 1 MiB buffer → write). Each
  *   is timed from the request to the file written and closed. Prints medians,
- *   the ratio, one core's SHA-256 rate, the verified-fetch ratio once nodes
- *   verify, and every process's peak RSS from /proc (VmHWM).
+ *   the ratio, one core's SHA-256 rate, and every process's peak RSS from
+ *   /proc (VmHWM). The verified-fetch ratio, against the lower of the kernel
+ *   copy and the SHA-256 rate, appears once the receiving node says it checked
+ *   the content: its transfer-done line carries `"verified": true`.
  * - large: a 6 GiB sparse file (--large-size) between two filer-tui processes.
  * - multi: a file (256 MiB; --multi-size) held by three filer-tui processes,
  *   fetched by a fourth; prints how many sources sent bytes.
+ *
+ * Senders run on CPU 0 and receivers on CPU 1 (taskset) unless --no-pin: on a
+ * small VM the scheduler otherwise sometimes puts both ends on one core.
+ * --cli compares another build; --cpu-prof DIR profiles the nodes, and
+ * summarize-profile.ts prints the profiles' top self time.
  *
  * Everything lives in a temporary directory that is removed at the end, also
  * on Ctrl-C; every child process is stopped. Asserts nothing about speed.
