@@ -1,0 +1,159 @@
+/**
+ * Every limit the node puts on what peers can make it do: a name, a default
+ * and one log line when it is hit, saying which limit and which peer. Parts
+ * take their defaults from LIMIT_DEFAULTS (so the readme and the code cannot
+ * disagree) and report with limitHit(), which keeps a flood from flooding
+ * the log.
+ */
+import {peerText} from '../text/terminal-safe.js';
+import type {Clock, Log} from './collaborators.js';
+
+export type LimitUnit = 'bytes' | 'ms' | 'count';
+
+export type LimitSpec = {
+  readonly value: number;
+  readonly unit: LimitUnit;
+  /** What is counted, for the readme and the log line. */
+  readonly what: string;
+};
+
+/**
+ * The defaults. Add a limit here (name in kebab-case, grouped by part) and
+ * list it in the readme's "Security and limits" table; a test checks both.
+ */
+export const LIMIT_DEFAULTS = {
+  // ---- incoming connections (net/peer-server.ts, net/admission.ts) ----
+  'server-connections': {
+    value: 256,
+    unit: 'count',
+    what: 'simultaneous incoming connections',
+  },
+  'server-connections-per-address': {
+    value: 32,
+    unit: 'count',
+    what: 'simultaneous incoming connections from one IP address',
+  },
+  'request-deadline': {
+    value: 10_000,
+    unit: 'ms',
+    what: 'time from accept to a complete request frame',
+  },
+  'request-deadline-under-pressure': {
+    value: 2_000,
+    unit: 'ms',
+    what: 'the same once the server is three quarters full',
+  },
+  'request-data': {
+    value: 64 * 1024,
+    unit: 'bytes',
+    what: 'data of a request frame (and of every control frame)',
+  },
+  'reply-stall': {
+    value: 30_000,
+    unit: 'ms',
+    what: 'a reply the client does not read (no byte taken) before it is cut',
+  },
+  // ---- outgoing requests (net/peer-client.ts, net/outgoing-pool.ts) ----
+  'outgoing-connections': {
+    value: 64,
+    unit: 'count',
+    what: 'simultaneous outgoing connections (requests, probes, downloads)',
+  },
+  'outgoing-connections-per-peer': {
+    value: 4,
+    unit: 'count',
+    what: 'simultaneous outgoing connections to one peer address',
+  },
+  'outgoing-queue': {
+    value: 1_024,
+    unit: 'count',
+    what: 'outgoing requests waiting for a connection slot',
+  },
+  'outgoing-queue-wait': {
+    value: 5_000,
+    unit: 'ms',
+    what: 'longest wait for a connection slot',
+  },
+  'connect-timeout': {value: 5_000, unit: 'ms', what: 'TCP connect to a peer'},
+  'reply-idle': {
+    value: 15_000,
+    unit: 'ms',
+    what: 'silence while waiting for reply bytes',
+  },
+  'reply-deadline': {
+    value: 30_000,
+    unit: 'ms',
+    what: 'a whole outgoing request, connect to last reply byte',
+  },
+  'reply-text-bytes': {
+    value: 1_024,
+    unit: 'bytes',
+    what: 'data of a one-frame text reply (NAME, JOIN, QUIT, SIZE, RESP, a LIST entry)',
+  },
+  'list-reply-entries': {
+    value: 256,
+    unit: 'count',
+    what: 'peers read from one LIST reply',
+  },
+  'reply-bytes': {
+    value: 64 * 1024 + 1_024,
+    unit: 'bytes',
+    what: 'data of any other reply frame (a QUER ack echoes the key)',
+  },
+} as const satisfies Record<string, LimitSpec>;
+
+export type LimitName = keyof typeof LIMIT_DEFAULTS;
+
+export function limitDefault(name: LimitName): number {
+  return LIMIT_DEFAULTS[name].value;
+}
+
+/** One report per limit in this window; the hits in between are counted. */
+export const LIMIT_REPORT_INTERVAL_MS = 10_000;
+
+type ReportState = {lastReport: number; suppressed: number};
+
+/**
+ * Rate-limited reports of one log: the first hit of a limit is logged at
+ * once, later hits at most once per interval with the count of those not
+ * logged.
+ */
+export class LimitReporter {
+  private readonly states = new Map<LimitName, ReportState>();
+
+  constructor(
+    private readonly log: Log,
+    private readonly clock: Clock = Date.now,
+    private readonly intervalMs = LIMIT_REPORT_INTERVAL_MS,
+  ) {}
+
+  hit(name: LimitName, peer: string, detail: string): void {
+    const now = this.clock();
+    const state = this.states.get(name);
+    if (state && now - state.lastReport < this.intervalMs) {
+      state.suppressed++;
+      return;
+    }
+    const more = state && state.suppressed > 0 ? ` (${state.suppressed} more since)` : '';
+    this.states.set(name, {lastReport: now, suppressed: 0});
+    this.log(
+      'warn',
+      `limit ${name} hit by ${peerText(peer)}: ${peerText(detail)}${more}`,
+    );
+  }
+}
+
+const reporters = new WeakMap<Log, LimitReporter>();
+
+/**
+ * Logs that `peer` hit limit `name` (`detail` says how), at most once per
+ * interval per limit and log function.
+ */
+export function limitHit(log: Log, name: LimitName, peer: string, detail: string): void {
+  let reporter = reporters.get(log);
+  if (!reporter) {
+    reporter = new LimitReporter(log);
+    reporters.set(log, reporter);
+  }
+  reporter.hit(name, peer, detail);
+}
