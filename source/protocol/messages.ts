@@ -3,7 +3,8 @@
  * Pure functions; the node decides what the messages mean.
  */
 import {MalformedMessageError} from './errors.js';
-import {hasWhitespace, splitFields, stripWhitespace} from './wire-name.js';
+import {isValidHost, parsePeerId, parsePort} from './peer-id.js';
+import {splitFields, stripWhitespace} from './wire-name.js';
 
 export const MessageType = {
   name: 'NAME',
@@ -36,23 +37,7 @@ export const ReplyText = {
 
 export type PeerAddress = {host: string; port: number};
 
-export function parsePort(text: string): number | undefined {
-  if (!/^\d{1,5}$/.test(text)) return undefined;
-  const port = Number(text);
-  return port >= 1 && port <= 65535 ? port : undefined;
-}
-
-/** `host:port` → address. The port is after the last colon. */
-export function parsePeerId(peerId: string): PeerAddress | undefined {
-  const colon = peerId.lastIndexOf(':');
-  if (colon <= 0) return undefined;
-  const host = peerId.slice(0, colon);
-  const port = parsePort(peerId.slice(colon + 1));
-  if (port === undefined || hasWhitespace(host) || host.length > 255) {
-    return undefined;
-  }
-  return {host, port};
-}
+export {isValidHost, isValidPeerId, parsePeerId, parsePort} from './peer-id.js';
 
 export function formatPeerId(host: string, port: number): string {
   return `${host}:${port}`;
@@ -66,9 +51,18 @@ export function formatJoin({peerId, host, port}: JoinRequest): string {
 
 export function parseJoin(data: string): JoinRequest {
   const fields = splitFields(data);
-  const port = fields.length === 3 ? parsePort(fields[2] as string) : undefined;
-  if (port === undefined) throw new MalformedMessageError(`bad JOIN data: ${data}`);
-  return {peerId: fields[0] as string, host: fields[1] as string, port};
+  const [peerId, host, portText] = fields;
+  const port = fields.length === 3 && portText ? parsePort(portText) : undefined;
+  if (
+    port === undefined ||
+    peerId === undefined ||
+    host === undefined ||
+    parsePeerId(peerId) === undefined ||
+    !isValidHost(host)
+  ) {
+    throw new MalformedMessageError(`bad JOIN data: ${data}`);
+  }
+  return {peerId, host, port};
 }
 
 /** LIST reply entries have the same three fields as JOIN. */

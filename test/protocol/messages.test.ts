@@ -97,11 +97,11 @@ describe('peer ids and ports', () => {
       port: 1,
     });
     assert.deepEqual(parsePeerId('::1:65535'), {host: '::1', port: 65535});
-    assert.deepEqual(parsePeerId('a:b:7'), {host: 'a:b', port: 7});
-    assert.deepEqual(parsePeerId(`${'h'.repeat(255)}:80`), {
-      host: 'h'.repeat(255),
-      port: 80,
-    });
+    assert.deepEqual(parsePeerId('fe80::1:7'), {host: 'fe80::1', port: 7});
+    const longest = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(61)].join(
+      '.',
+    );
+    assert.deepEqual(parsePeerId(`${longest}:80`), {host: longest, port: 80});
   });
 
   test('parsePeerId refuses bad ids', () => {
@@ -122,6 +122,16 @@ describe('peer ids and ports', () => {
       'tab\thost:9000',
       'nbsp\u00a0host:9000',
       `${'h'.repeat(256)}:80`,
+      'a:b:7',
+      '\x1b]2;PWNED\x07\x1b[2J:1',
+      '10.0.0.256:9000',
+      '1.2.3:9000',
+      'host..example:9000',
+      `${'h'.repeat(64)}.example:9000`,
+      '-host:9000',
+      'ho/st:9000',
+      'caf\u00e9:9000',
+      `${'x'.repeat(60_000)}:1`,
     ];
     for (const peerId of bad) {
       assert.equal(parsePeerId(peerId), undefined, JSON.stringify(peerId));
@@ -150,12 +160,21 @@ describe('JOIN and LIST', () => {
     assert.deepEqual(parseListEntry('10.0.0.1:9000 10.0.0.1 9000'), expected);
   });
 
-  test('parseJoin takes the fields as they are (the original does not check them)', () => {
-    assert.deepEqual(parseJoin('anything some-host 1'), {
-      peerId: 'anything',
+  test('parseJoin and a LIST entry take only valid peer ids and hosts (the original took anything)', () => {
+    assert.deepEqual(parseJoin('other:5 some-host 1'), {
+      peerId: 'other:5',
       host: 'some-host',
       port: 1,
     });
+    for (const data of [
+      'anything some-host 1',
+      '\x1b]2;PWNED\x07\x1b[2J:1 10.0.0.1 1',
+      '10.0.0.1:1 \x1b[2J 1',
+      `${'x'.repeat(60_000)}:1 10.0.0.1 1`,
+    ]) {
+      assert.throws(() => parseJoin(data), malformed, JSON.stringify(data));
+      assert.throws(() => parseListEntry(data), malformed, JSON.stringify(data));
+    }
   });
 
   test('parseJoin refuses a wrong field count or a bad port', () => {

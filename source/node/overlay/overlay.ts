@@ -4,11 +4,12 @@
  * and leaving. Talks to other peers only through the `request` and `probe`
  * it is given.
  */
-import {describeError, FilerError} from '../../protocol/errors.js';
+import {describeError, FilerError, UnexpectedReplyError} from '../../protocol/errors.js';
 import type {Frame} from '../../protocol/frame.js';
 import {
   formatJoin,
   formatListEntry,
+  isValidPeerId,
   MessageType,
   parseJoin,
   parseListCount,
@@ -99,6 +100,9 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
     try {
       const frames = await this.deps.request(address, MessageType.name);
       peerId = expectReplyText(address, frames, 'NAME');
+      if (!isValidPeerId(peerId)) {
+        throw new UnexpectedReplyError(contact, 'NAME reply is not a valid host:port');
+      }
     } catch (error) {
       this.deps.log('warn', `cannot join through ${contact}: ${describeError(error)}`);
       return;
