@@ -1,6 +1,11 @@
-/** Headless output: one line per event or answer, as text or as JSON. */
+/**
+ * Headless output: one line per event or answer, as text or as JSON. Every
+ * line passes the terminal sanitiser here, since names, ids and error texts
+ * in it may come from peers.
+ */
 import type {FileEntry, LogEntry, PeerInfo, TransferInfo} from '../node/types.js';
 import {formatBytes} from '../format/bytes.js';
+import {jsonTerminalSafe, terminalSafe} from '../text/terminal-safe.js';
 
 export type OutputRecord = {event: string} & Record<string, unknown>;
 
@@ -13,9 +18,12 @@ export class HeadlessOutput {
   /** Structured record; in text mode `text` is printed instead. */
   record(record: OutputRecord, text: string | string[] | undefined): void {
     if (this.json) {
-      this.write(JSON.stringify(record));
+      this.write(jsonTerminalSafe(JSON.stringify(record)));
     } else if (text !== undefined) {
-      for (const line of Array.isArray(text) ? text : [text]) this.write(line);
+      for (const line of Array.isArray(text) ? text : [text]) {
+        // Tabs separate fields (files); every field is made safe.
+        this.write(line.split('\t').map(terminalSafe).join('\t'));
+      }
     }
   }
 

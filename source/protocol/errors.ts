@@ -1,7 +1,11 @@
 /**
  * Error classes with stable codes, so callers can tell a timeout from a refused
- * connection and show each as one clear line.
+ * connection and show each as one clear line. Text that came from a peer is
+ * quoted through peerText(), so an error message is short and terminal-safe
+ * wherever it is shown.
  */
+import {peerText} from '../text/terminal-safe.js';
+
 export class FilerError extends Error {
   readonly code: string;
 
@@ -28,8 +32,9 @@ export class TruncatedFrameError extends FilerError {
 }
 
 export class MalformedMessageError extends FilerError {
-  constructor(message: string) {
-    super('ERR_MALFORMED_MESSAGE', message);
+  /** `what` is ours ("bad JOIN data"); `data` is the peer's, quoted. */
+  constructor(what: string, data: string) {
+    super('ERR_MALFORMED_MESSAGE', `${what}: ${peerText(data)}`);
   }
 }
 
@@ -54,20 +59,23 @@ export class RemoteError extends FilerError {
   readonly remoteMessage: string;
 
   constructor(address: string, remoteMessage: string) {
-    super('ERR_REMOTE', `peer ${address} replied: ${remoteMessage}`);
+    super('ERR_REMOTE', `peer ${address} replied: ${peerText(remoteMessage)}`);
     this.remoteMessage = remoteMessage;
   }
 }
 
 export class UnexpectedReplyError extends FilerError {
   constructor(address: string, detail: string) {
-    super('ERR_UNEXPECTED_REPLY', `peer ${address} sent an unexpected reply: ${detail}`);
+    super(
+      'ERR_UNEXPECTED_REPLY',
+      `peer ${address} sent an unexpected reply: ${peerText(detail)}`,
+    );
   }
 }
 
 export class UnsafeNameError extends FilerError {
   constructor(name: string, reason: string) {
-    super('ERR_UNSAFE_NAME', `refused file name ${JSON.stringify(name)}: ${reason}`);
+    super('ERR_UNSAFE_NAME', `refused file name "${peerText(name)}": ${reason}`);
   }
 }
 

@@ -60,7 +60,7 @@ export function parseJoin(data: string): JoinRequest {
     parsePeerId(peerId) === undefined ||
     !isValidHost(host)
   ) {
-    throw new MalformedMessageError(`bad JOIN data: ${data}`);
+    throw new MalformedMessageError('bad JOIN data', data);
   }
   return {peerId, host, port};
 }
@@ -71,7 +71,7 @@ export const parseListEntry = parseJoin;
 
 export function parseListCount(data: string): number {
   const text = stripWhitespace(data);
-  if (!/^\d{1,9}$/.test(text)) throw new MalformedMessageError(`bad LIST count: ${data}`);
+  if (!/^\d{1,9}$/.test(text)) throw new MalformedMessageError('bad LIST count', data);
   return Number(text);
 }
 
@@ -92,7 +92,7 @@ export function parseQuery(data: string): QueryRequest {
     !/^-?\d{1,9}$/.test(ttlText) ||
     parsePeerId(returnPeerId) === undefined
   ) {
-    throw new MalformedMessageError(`bad QUER data: ${data}`);
+    throw new MalformedMessageError('bad QUER data', data);
   }
   return {returnPeerId, key, ttl: Number(ttlText)};
 }
@@ -112,7 +112,7 @@ export function parseResponse(data: string): FileResponse {
     ownerPeerId === undefined ||
     parsePeerId(ownerPeerId) === undefined
   ) {
-    throw new MalformedMessageError(`bad RESP data: ${data}`);
+    throw new MalformedMessageError('bad RESP data', data);
   }
   return {wireName, ownerPeerId};
 }

@@ -79,3 +79,19 @@ export function peerText(text: string, maxChars = PEER_TEXT_CHARS): string {
   // Bound first too: escaping 64 KiB only to cut it would be wasted work.
   return boundText(terminalSafe(boundText(text, maxChars)), maxChars);
 }
+
+/**
+ * JSON text with every unsafe code point that JSON.stringify leaves raw (DEL,
+ * C1, format characters, line separators) written as a \\u escape: the same
+ * JSON value, but nothing in it that a terminal acts on. Such code points
+ * can only be inside string literals, where the escape means the same.
+ */
+export function jsonTerminalSafe(json: string): string {
+  return json.replace(UNSAFE, (character) => {
+    let escaped = '';
+    for (let index = 0; index < character.length; index++) {
+      escaped += `\\u${character.charCodeAt(index).toString(16).padStart(4, '0')}`;
+    }
+    return escaped;
+  });
+}

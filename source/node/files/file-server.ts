@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import {describeError} from '../../protocol/errors.js';
 import {FILE_CHUNK_BYTES, MAX_FRAME_DATA} from '../../protocol/frame.js';
 import {MessageType, ReplyText} from '../../protocol/messages.js';
+import {peerText} from '../../text/terminal-safe.js';
 import {decodeWireName} from '../../protocol/wire-name.js';
 import type {FileCatalog} from './file-catalog.js';
 import type {ReplyWriter} from '../net/peer-server.js';
@@ -26,7 +27,7 @@ export async function serveFile(
   if (!share) {
     log(
       'warn',
-      `refused FGET of ${JSON.stringify(name)} from ${request.remote}: not shared here`,
+      `refused FGET of "${peerText(name)}" from ${request.remote}: not shared here`,
     );
     return reply.send(MessageType.error, ReplyText.fileNotFound);
   }

@@ -14,6 +14,7 @@ import {
   type PeerAddress,
   type QueryRequest,
 } from '../../protocol/messages.js';
+import {peerText} from '../../text/terminal-safe.js';
 import {unsafeNameReason} from '../../protocol/safe-name.js';
 import {decodeWireName, encodeWireName} from '../../protocol/wire-name.js';
 import type {Clock, Log, Reply, Request} from '../collaborators.js';
@@ -169,7 +170,7 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
     if (reason) {
       this.deps.log(
         'warn',
-        `ignored RESP from ${remote} for ${JSON.stringify(name)}: ${reason}`,
+        `ignored RESP from ${remote} for "${peerText(name)}": ${reason}`,
       );
       return;
     }
