@@ -14,6 +14,12 @@ export type Clock = () => number;
 export type RequestOptions = {
   /** Overrides the node's connect and reply timeouts (QUIT on close is brief). */
   timeoutMs?: number;
+  /**
+   * Caused by another peer's message (forwarding a query, answering it, a
+   * size lookup): it may not take the connection slots kept for this node's
+   * own work, so a flood cannot starve the user's search or the joins.
+   */
+  background?: boolean;
 };
 
 /** One request on its own connection; resolves with every reply frame. */

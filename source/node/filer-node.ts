@@ -9,6 +9,7 @@ import type {Identity, Request, RequestOptions} from './collaborators.js';
 import {FileIndex, type FileIndexEvents} from './files/file-index.js';
 import {answerSize, serveFile} from './files/file-server.js';
 import {LogBook} from './log-book.js';
+import {OutgoingPool} from './net/outgoing-pool.js';
 import {probePeer, requestFrames} from './net/peer-client.js';
 import {PeerServer} from './net/peer-server.js';
 import {SocketRegistry} from './net/socket-registry.js';
@@ -42,12 +43,16 @@ export type {LatestSearch} from './search/search-router.js';
 export class FilerNode extends TypedEmitter<FilerNodeEvents> {
   private readonly options: ResolvedOptions;
   private readonly registry = new SocketRegistry();
+  private readonly outgoing: OutgoingPool;
   private readonly server: PeerServer;
   private readonly logBook = new LogBook((entry) => this.emit('log', entry));
   private readonly overlay: Overlay;
   private readonly fileIndex: FileIndex;
   private readonly searchRouter: SearchRouter;
   private readonly transferEngine: TransferEngine;
+  /** The log the parts write to; one function, so limit reports are rate-limited per node. */
+  private readonly partLog = (level: LogLevel, message: string): void =>
+    this.log(level, message);
   private stabilizer: NodeJS.Timeout | undefined;
   private listeningPort = 0;
   private state: 'new' | 'open' | 'closing' | 'closed' = 'new';
@@ -56,7 +61,8 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
   constructor(options: FilerNodeOptions = {}) {
     super();
     this.options = resolveOptions(options);
-    const log = (level: LogLevel, message: string): void => this.log(level, message);
+    const log = this.partLog;
+    this.outgoing = new OutgoingPool(log, this.options.outgoingLimits);
     const isOpen = (): boolean => this.isOpen;
     const request: Request = (address, type, data, requestOptions) =>
       this.request(address, type, data, requestOptions);
@@ -70,6 +76,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
         probePeer(address, {
           timeoutMs: this.options.connectTimeoutMs,
           registry: this.registry,
+          pool: this.outgoing,
         }),
       log,
     });
@@ -142,7 +149,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
           this.fileIndex.catalog,
           {wireName: request.data.toString('utf8'), remote: request.remote},
           reply,
-          (level, message) => this.log(level, message),
+          this.partLog,
         ),
       [MessageType.quit]: (request, reply) =>
         this.overlay.answerQuit(request.data.toString('utf8'), reply),
@@ -317,8 +324,12 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     const timeout = options.timeoutMs;
     return requestFrames(address, type, data, {
       registry: this.registry,
+      pool: this.outgoing,
+      background: options.background,
+      log: this.partLog,
       connectTimeoutMs: timeout ?? this.options.connectTimeoutMs,
       replyTimeoutMs: timeout ?? this.options.replyTimeoutMs,
+      replyDeadlineMs: timeout ?? this.options.replyDeadlineMs,
     });
   }
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {detectAdvertisedHost} from './net/advertised-host.js';
 import {DEFAULT_CLIENT_LIMITS} from './net/peer-client.js';
+import type {PoolLimits} from './net/outgoing-pool.js';
 import type {ServerLimits} from './net/peer-server.js';
 
 export type FilerNodeOptions = {
@@ -17,16 +18,24 @@ export type FilerNodeOptions = {
   /** Liveness check period; 0 turns the stabilizer off. */
   stabilizeIntervalMs?: number;
   connectTimeoutMs?: number;
+  /** Longest silence while waiting for reply bytes. */
   replyTimeoutMs?: number;
+  /** Longest time for a whole outgoing request, however its bytes drip. */
+  replyDeadlineMs?: number;
   /** Longest stall of a file transfer before it fails. */
   transferIdleTimeoutMs?: number;
   /** Ask owners for sizes with the SIZE extension. */
   sizeLookup?: boolean;
   serverLimits?: Partial<ServerLimits>;
+  /** Outgoing connection slots (see net/outgoing-pool.ts). */
+  outgoingLimits?: Partial<PoolLimits>;
 };
 
-export type ResolvedOptions = Required<Omit<FilerNodeOptions, 'serverLimits'>> & {
+export type ResolvedOptions = Required<
+  Omit<FilerNodeOptions, 'serverLimits' | 'outgoingLimits'>
+> & {
   serverLimits: Partial<ServerLimits>;
+  outgoingLimits: Partial<PoolLimits>;
 };
 
 export function resolveOptions(options: FilerNodeOptions): ResolvedOptions {
@@ -39,8 +48,10 @@ export function resolveOptions(options: FilerNodeOptions): ResolvedOptions {
     stabilizeIntervalMs: options.stabilizeIntervalMs ?? 3_000,
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CLIENT_LIMITS.connectTimeoutMs,
     replyTimeoutMs: options.replyTimeoutMs ?? DEFAULT_CLIENT_LIMITS.replyTimeoutMs,
+    replyDeadlineMs: options.replyDeadlineMs ?? DEFAULT_CLIENT_LIMITS.replyDeadlineMs,
     transferIdleTimeoutMs: options.transferIdleTimeoutMs ?? 30_000,
     sizeLookup: options.sizeLookup ?? true,
     serverLimits: options.serverLimits ?? {},
+    outgoingLimits: options.outgoingLimits ?? {},
   };
 }

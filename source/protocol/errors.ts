@@ -48,6 +48,44 @@ export class PeerUnreachableError extends FilerError {
   }
 }
 
+/**
+ * Errors of this machine, not of the peer: out of descriptors, buffers or
+ * local ports. A peer is never dropped for one of these.
+ */
+export const LOCAL_RESOURCE_CODES: ReadonlySet<string> = new Set([
+  'EMFILE',
+  'ENFILE',
+  'ENOBUFS',
+  'ENOMEM',
+  'EADDRNOTAVAIL',
+  'EADDRINUSE',
+  'EAGAIN',
+]);
+
+/** The system error code of `error` (or of its cause), if it has one. */
+export function systemErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if ('code' in error && typeof error.code === 'string' && /^E[A-Z]+$/.test(error.code))
+    return error.code;
+  return systemErrorCode(error.cause);
+}
+
+export function isLocalResourceFailure(error: unknown): boolean {
+  if (error instanceof LocalResourceError) return true;
+  const code = systemErrorCode(error);
+  return code !== undefined && LOCAL_RESOURCE_CODES.has(code);
+}
+
+/**
+ * This node could not make the request: a local limit (no connection slot in
+ * time) or a local resource ran out. Says nothing about the peer.
+ */
+export class LocalResourceError extends FilerError {
+  constructor(address: string, reason: string, options?: {cause?: unknown}) {
+    super('ERR_LOCAL_RESOURCE', `cannot reach ${address} now: ${reason}`, options);
+  }
+}
+
 export class PeerTimeoutError extends FilerError {
   constructor(address: string, phase: string) {
     super('ERR_PEER_TIMEOUT', `peer ${address} timed out while ${phase}`);

@@ -1,42 +1,47 @@
 /**
  * Outgoing requests, one per connection as in the original: connect, send one
- * frame, read reply frames until the server closes.
+ * frame, read reply frames until the reply is whole or the server closes.
+ * Each request takes a slot of the outgoing pool, buffers at most its reply
+ * budget, and ends by a deadline however slowly the peer drips its bytes.
  */
 import net from 'node:net';
 import {
+  FrameTooLargeError,
+  isLocalResourceFailure,
+  LocalResourceError,
   PeerTimeoutError,
   PeerUnreachableError,
   TransferCancelledError,
   UnexpectedReplyError,
 } from '../../protocol/errors.js';
-import {
-  encodeFrame,
-  FrameDecoder,
-  MAX_CONTROL_DATA,
-  type Frame,
-} from '../../protocol/frame.js';
+import {encodeFrame, FrameDecoder, type Frame} from '../../protocol/frame.js';
 import {MessageType, type PeerAddress} from '../../protocol/messages.js';
+import type {Log} from '../collaborators.js';
+import {limitDefault, limitHit} from '../limits.js';
+import type {OutgoingPool, ReleaseSlot} from './outgoing-pool.js';
+import {replyBudget, type ReplyBudget} from './reply-budget.js';
 import type {SocketRegistry} from './socket-registry.js';
 
 export type ClientLimits = {
   connectTimeoutMs: number;
   /** Longest silence while waiting for reply bytes. */
   replyTimeoutMs: number;
-  /** A LIST reply may not hold more frames than this. */
-  maxReplyFrames: number;
-  maxReplyData: number;
+  /** The whole request, from connect to the last reply byte. */
+  replyDeadlineMs: number;
 };
 
 export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
-  connectTimeoutMs: 5_000,
-  replyTimeoutMs: 15_000,
-  maxReplyFrames: 4_096,
-  maxReplyData: MAX_CONTROL_DATA,
+  connectTimeoutMs: limitDefault('connect-timeout'),
+  replyTimeoutMs: limitDefault('reply-idle'),
+  replyDeadlineMs: limitDefault('reply-deadline'),
 };
 
 export function addressText({host, port}: PeerAddress): string {
   return `${host}:${port}`;
 }
+
+/** Reports limit hits; without one they are only errors. */
+const silent: Log = () => undefined;
 
 export type ConnectOptions = {
   timeoutMs: number;
@@ -44,6 +49,10 @@ export type ConnectOptions = {
   signal?: AbortSignal;
 };
 
+/**
+ * Connects, or rejects with PeerUnreachableError / PeerTimeoutError (the
+ * peer's doing) or LocalResourceError (this machine's: EMFILE and the like).
+ */
 export function connectToPeer(
   address: PeerAddress,
   options: ConnectOptions,
@@ -53,12 +62,20 @@ export function connectToPeer(
       reject(new TransferCancelledError());
       return;
     }
-    const socket = net.connect({host: address.host, port: address.port});
+    const peer = addressText(address);
+    let socket: net.Socket;
+    try {
+      socket = net.connect({host: address.host, port: address.port});
+    } catch (error) {
+      // Thrown at once when no descriptor is left.
+      reject(new LocalResourceError(peer, 'cannot open a socket', {cause: error}));
+      return;
+    }
     options.registry?.track(socket);
     const timer = setTimeout(() => {
       finish();
       socket.destroy();
-      reject(new PeerTimeoutError(addressText(address), 'connecting'));
+      reject(new PeerTimeoutError(peer, 'connecting'));
     }, options.timeoutMs);
     const onAbort = (): void => {
       finish();
@@ -67,7 +84,7 @@ export function connectToPeer(
     };
     const onError = (error: Error): void => {
       finish();
-      reject(new PeerUnreachableError(addressText(address), {cause: error}));
+      reject(classifyError(peer, error));
     };
     const onConnect = (): void => {
       finish();
@@ -85,9 +102,26 @@ export function connectToPeer(
   });
 }
 
-export type RequestOptions = Partial<ClientLimits> & {registry?: SocketRegistry};
+/** A socket error as the peer's failure, unless it is this machine's. */
+function classifyError(peer: string, error: Error): Error {
+  if (isLocalResourceFailure(error)) {
+    return new LocalResourceError(peer, 'out of local resources', {cause: error});
+  }
+  return new PeerUnreachableError(peer, {cause: error});
+}
 
-/** Sends one request and collects every reply frame until the peer closes. */
+export type RequestOptions = Partial<ClientLimits> & {
+  registry?: SocketRegistry;
+  /** Where the connection takes its slot; without one it is not counted. */
+  pool?: OutgoingPool;
+  /** Caused by another peer's message: may not use the slots kept for our own work. */
+  background?: boolean;
+  /** Overrides the budget of the message type (see reply-budget.ts). */
+  budget?: ReplyBudget;
+  log?: Log;
+};
+
+/** Sends one request and collects its reply frames, within the type's budget. */
 export async function requestFrames(
   address: PeerAddress,
   type: string,
@@ -95,32 +129,96 @@ export async function requestFrames(
   options: RequestOptions = {},
 ): Promise<Frame[]> {
   const limits = {...DEFAULT_CLIENT_LIMITS, ...options};
-  const socket = await connectToPeer(address, {
-    timeoutMs: limits.connectTimeoutMs,
-    registry: options.registry,
-  });
   const peer = addressText(address);
+  const request = encodeFrame(type, data);
+  const budget = options.budget ?? replyBudget(type, request.length - 8);
+  const release = await options.pool?.acquire({
+    destination: peer,
+    background: options.background,
+  });
+  try {
+    const deadline = Date.now() + limits.replyDeadlineMs;
+    const socket = await connectToPeer(address, {
+      timeoutMs: Math.min(limits.connectTimeoutMs, limits.replyDeadlineMs),
+      registry: options.registry,
+    });
+    return await readReply(socket, request, {
+      peer,
+      type,
+      budget,
+      idleMs: limits.replyTimeoutMs,
+      deadlineMs: Math.max(0, deadline - Date.now()),
+      log: options.log ?? silent,
+      release,
+    });
+  } catch (error) {
+    release?.();
+    throw error;
+  }
+}
+
+type ReadOptions = {
+  peer: string;
+  type: string;
+  budget: ReplyBudget;
+  idleMs: number;
+  deadlineMs: number;
+  log: Log;
+  release: ReleaseSlot | undefined;
+};
+
+/** Writes the request, reads reply frames; settles once the socket is closed. */
+function readReply(
+  socket: net.Socket,
+  request: Buffer,
+  {peer, type, budget, idleMs, deadlineMs, log, release}: ReadOptions,
+): Promise<Frame[]> {
   return new Promise((resolve, reject) => {
-    const decoder = new FrameDecoder({maxDataLength: limits.maxReplyData});
+    const decoder = new FrameDecoder({maxDataLength: budget.maxFrameData});
     const frames: Frame[] = [];
     let failure: Error | undefined;
+    let complete = false;
     const fail = (error: Error): void => {
       failure ??= error;
       socket.destroy();
     };
-    socket.setTimeout(limits.replyTimeoutMs, () =>
-      fail(new PeerTimeoutError(peer, `waiting for the reply to ${type}`)),
-    );
+    const deadline = setTimeout(() => {
+      limitHit(
+        log,
+        'reply-deadline',
+        peer,
+        `${type} reply not whole in ${deadlineMs} ms`,
+      );
+      fail(new PeerTimeoutError(peer, `sending the reply to ${type} (deadline)`));
+    }, deadlineMs);
+    socket.setTimeout(idleMs, () => {
+      limitHit(log, 'reply-idle', peer, `${type} reply silent for ${idleMs} ms`);
+      fail(new PeerTimeoutError(peer, `waiting for the reply to ${type}`));
+    });
     socket.on('data', (chunk: Buffer) => {
+      if (complete || failure) return;
       try {
         frames.push(...decoder.push(chunk));
-        if (frames.length > limits.maxReplyFrames) {
-          fail(
-            new UnexpectedReplyError(peer, `more than ${limits.maxReplyFrames} frames`),
-          );
-        }
       } catch (error) {
-        fail(error as Error);
+        if (error instanceof FrameTooLargeError) {
+          limitHit(log, budget.frameDataLimit, peer, `${type} reply: ${error.message}`);
+        }
+        return fail(error as Error);
+      }
+      if (frames.length > 0 && budget.isComplete(frames)) {
+        complete = true;
+      } else if (frames.length >= budget.maxFrames) {
+        limitHit(
+          log,
+          budget.frameCountLimit,
+          peer,
+          `${type} reply cut at ${budget.maxFrames} frames`,
+        );
+        complete = true;
+      }
+      if (complete) {
+        frames.length = Math.min(frames.length, budget.maxFrames);
+        socket.destroy();
       }
     });
     socket.on('end', () => {
@@ -131,9 +229,14 @@ export async function requestFrames(
       }
       socket.end();
     });
-    socket.on('error', (error) => fail(new PeerUnreachableError(peer, {cause: error})));
-    socket.on('close', () => (failure ? reject(failure) : resolve(frames)));
-    socket.write(encodeFrame(type, data));
+    socket.on('error', (error) => fail(classifyError(peer, error)));
+    socket.on('close', () => {
+      clearTimeout(deadline);
+      release?.();
+      if (failure && !complete) reject(failure);
+      else resolve(frames);
+    });
+    socket.write(request);
   });
 }
 
@@ -156,22 +259,48 @@ export function expectReplyText(
   return first.data.toString('utf8');
 }
 
+export type ProbeOptions = {
+  timeoutMs: number;
+  registry?: SocketRegistry;
+  pool?: OutgoingPool;
+};
+
 /**
  * Liveness check as the original does it: connect and send PING, which has no
- * handler, so the peer just closes. Only the connect has to succeed.
+ * handler. Only the connect has to succeed; the connection is closed as soon
+ * as PING is sent, whatever the peer does then. False only when the peer is
+ * at fault: a local shortage (no slot, no descriptor) says nothing about it.
  */
 export async function probePeer(
   address: PeerAddress,
-  options: {timeoutMs: number; registry?: SocketRegistry},
+  options: ProbeOptions,
 ): Promise<boolean> {
+  let release: ReleaseSlot | undefined;
   try {
+    release = await options.pool?.acquire({destination: addressText(address)});
     const socket = await connectToPeer(address, options);
-    socket.on('error', () => undefined);
-    socket.end(encodeFrame(MessageType.ping));
-    socket.setTimeout(options.timeoutMs, () => socket.destroy());
-    socket.resume();
+    await sendAndClose(socket, encodeFrame(MessageType.ping), options.timeoutMs);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return isLocalResourceFailure(error);
+  } finally {
+    release?.();
   }
+}
+
+/** Ends with `frame` and closes once it is flushed (or at the deadline). */
+function sendAndClose(
+  socket: net.Socket,
+  frame: Buffer,
+  deadlineMs: number,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => socket.destroy(), deadlineMs);
+    socket.on('error', () => socket.destroy());
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.end(frame, () => socket.destroy());
+  });
 }

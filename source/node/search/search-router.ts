@@ -134,7 +134,9 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
         deps
           .peers()
           .map((peer) =>
-            deps.request(peer, MessageType.query, data).catch(() => undefined),
+            deps
+              .request(peer, MessageType.query, data, {background: true})
+              .catch(() => undefined),
           ),
       );
       return;
@@ -143,7 +145,9 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
     for (const response of plan.responses) {
       if (!deps.isOpen()) return;
       await deps
-        .request(returnAddress, MessageType.response, formatResponse(response))
+        .request(returnAddress, MessageType.response, formatResponse(response), {
+          background: true,
+        })
         .catch((error: unknown) =>
           deps.log(
             'debug',
@@ -194,7 +198,9 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
     const address = parsePeerId(owner);
     if (!address) return;
     try {
-      const frames = await this.deps.request(address, MessageType.size, wireName);
+      const frames = await this.deps.request(address, MessageType.size, wireName, {
+        background: true,
+      });
       const reply = frames[0];
       if (reply?.type !== MessageType.reply) return;
       const text = reply.data.toString('utf8');
