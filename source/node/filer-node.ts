@@ -121,7 +121,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     this.server = new PeerServer(
       createDispatcher(this.requestHandlers(), log),
       this.registry,
-      (message) => this.log('warn', message),
+      log,
       this.options.serverLimits,
     );
   }

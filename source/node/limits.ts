@@ -53,6 +53,11 @@ export const LIMIT_DEFAULTS = {
     unit: 'ms',
     what: 'a reply the client does not read (no byte taken) before it is cut',
   },
+  'reply-linger': {
+    value: 5_000,
+    unit: 'ms',
+    what: 'after a reply is sent, time the client has to close before the server does',
+  },
   // ---- outgoing requests (net/peer-client.ts, net/outgoing-pool.ts) ----
   'outgoing-connections': {
     value: 64,

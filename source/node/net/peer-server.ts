@@ -1,41 +1,59 @@
 /**
  * Incoming connections, one request each: read exactly one frame (bounded in
  * size and time), hand it to the node, then close. Hostile input only ever
- * closes its own connection.
+ * closes its own connection, and idle or hoarded connections cannot lock
+ * real work out (see admission.ts).
  */
 import net from 'node:net';
-import {describeError} from '../../protocol/errors.js';
+import {
+  describeError,
+  FrameTooLargeError,
+  isLocalResourceFailure,
+} from '../../protocol/errors.js';
 import {
   encodeFrame,
   encodeHeader,
   FrameDecoder,
-  MAX_CONTROL_DATA,
   type Frame,
 } from '../../protocol/frame.js';
+import type {Log} from '../collaborators.js';
+import {limitDefault, limitHit} from '../limits.js';
+import {Admission, type Admitted} from './admission.js';
 import type {SocketRegistry} from './socket-registry.js';
-import {writeToSocket} from './socket-io.js';
+import {WriteStalledError, writeToSocket} from './socket-io.js';
 
 export type ServerLimits = {
   /** Time a client has to send its whole request frame. */
   requestTimeoutMs: number;
-  /** Longest stall while we write a reply (a reader that stopped reading). */
-  replyIdleTimeoutMs: number;
+  /** The same once the server is under pressure (three quarters full). */
+  pressureRequestTimeoutMs: number;
+  /** Longest time a reply waits for the client to read (take any byte). */
+  replyStallMs: number;
+  /** After the reply: time the client has to close before we do. */
+  replyLingerMs: number;
   maxRequestData: number;
   maxConnections: number;
+  maxConnectionsPerAddress: number;
 };
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
-  requestTimeoutMs: 10_000,
-  replyIdleTimeoutMs: 30_000,
-  maxRequestData: MAX_CONTROL_DATA,
-  maxConnections: 256,
+  requestTimeoutMs: limitDefault('request-deadline'),
+  pressureRequestTimeoutMs: limitDefault('request-deadline-under-pressure'),
+  replyStallMs: limitDefault('reply-stall'),
+  replyLingerMs: limitDefault('reply-linger'),
+  maxRequestData: limitDefault('request-data'),
+  maxConnections: limitDefault('server-connections'),
+  maxConnectionsPerAddress: limitDefault('server-connections-per-address'),
 };
 
 export class ReplyWriter {
-  constructor(private readonly socket: net.Socket) {}
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly stallMs?: number,
+  ) {}
 
   send(type: string, data: string | Buffer = ''): Promise<void> {
-    return writeToSocket(this.socket, encodeFrame(type, data));
+    return writeToSocket(this.socket, encodeFrame(type, data), this.stallMs);
   }
 
   /** A frame whose data is streamed: header from the known length, then the bytes. */
@@ -44,11 +62,11 @@ export class ReplyWriter {
     length: number,
     body: AsyncIterable<Buffer> | Iterable<Buffer>,
   ): Promise<void> {
-    await writeToSocket(this.socket, encodeHeader(type, length));
+    await writeToSocket(this.socket, encodeHeader(type, length), this.stallMs);
     let sent = 0;
     for await (const chunk of body) {
       sent += chunk.length;
-      await writeToSocket(this.socket, chunk);
+      await writeToSocket(this.socket, chunk, this.stallMs);
     }
     if (sent !== length)
       throw new Error(`file changed while sending (${sent} of ${length})`);
@@ -60,21 +78,40 @@ export type RequestHandler = (
   request: IncomingRequest,
   reply: ReplyWriter,
 ) => Promise<void>;
-export type ServerWarning = (message: string) => void;
+
+/** `::ffff:127.0.0.1` and `127.0.0.1` are one address for the per-address cap. */
+function clientAddress(socket: net.Socket): string {
+  const address = socket.remoteAddress ?? '?';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
 
 export class PeerServer {
   private readonly server: net.Server;
   private readonly limits: ServerLimits;
+  private readonly admission: Admission;
 
   constructor(
     private readonly handle: RequestHandler,
     private readonly registry: SocketRegistry,
-    private readonly warn: ServerWarning,
+    private readonly log: Log,
     limits: Partial<ServerLimits> = {},
   ) {
     this.limits = {...DEFAULT_SERVER_LIMITS, ...limits};
+    this.admission = new Admission(
+      {
+        maxConnections: this.limits.maxConnections,
+        maxPerAddress: this.limits.maxConnectionsPerAddress,
+        pressureRequestTimeoutMs: this.limits.pressureRequestTimeoutMs,
+      },
+      log,
+    );
+    // Admission decides: Node's own cap would refuse before we could evict.
     this.server = net.createServer((socket) => this.accept(socket));
-    this.server.maxConnections = this.limits.maxConnections;
+  }
+
+  /** Incoming connections held now. */
+  get connectionCount(): number {
+    return this.admission.size;
   }
 
   listen(port: number, host: string): Promise<number> {
@@ -82,9 +119,7 @@ export class PeerServer {
       this.server.once('error', reject);
       this.server.listen({port, host}, () => {
         this.server.off('error', reject);
-        this.server.on('error', (error) =>
-          this.warn(`server error: ${describeError(error)}`),
-        );
+        this.server.on('error', (error) => this.serverError(error));
         const address = this.server.address();
         resolve(typeof address === 'object' && address ? address.port : port);
       });
@@ -98,25 +133,51 @@ export class PeerServer {
     });
   }
 
+  /** Accept failures (EMFILE...) are this machine's: reported, rate-limited. */
+  private serverError(error: Error): void {
+    if (isLocalResourceFailure(error)) {
+      limitHit(this.log, 'server-connections', 'this node', describeError(error));
+    } else {
+      this.log('warn', `server error: ${describeError(error)}`);
+    }
+  }
+
   private accept(socket: net.Socket): void {
     this.registry.track(socket);
-    const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    const decoder = new FrameDecoder({maxDataLength: this.limits.maxRequestData});
     socket.on('error', () => socket.destroy());
+    const address = clientAddress(socket);
+    const admitted = this.admission.admit(socket, address);
+    if (!admitted) {
+      socket.destroy();
+      return;
+    }
+    socket.once('close', () => this.admission.remove(admitted));
+    const remote = `${address}:${socket.remotePort ?? '?'}`;
+    const decoder = new FrameDecoder({maxDataLength: this.limits.maxRequestData});
     // A fixed deadline from accept: a client trickling bytes cannot hold the slot.
+    const timeoutMs = this.admission.underPressure
+      ? this.limits.pressureRequestTimeoutMs
+      : this.limits.requestTimeoutMs;
     const deadline = setTimeout(() => {
-      this.warn(
-        `closing ${remote}: no complete request within ${this.limits.requestTimeoutMs} ms`,
+      limitHit(
+        this.log,
+        'request-deadline',
+        remote,
+        `no complete request within ${timeoutMs} ms`,
       );
       socket.destroy();
-    }, this.limits.requestTimeoutMs);
+    }, timeoutMs);
     socket.once('close', () => clearTimeout(deadline));
     const onData = (chunk: Buffer): void => {
       let frame: Frame | undefined;
       try {
         frame = decoder.push(chunk)[0];
       } catch (error) {
-        this.warn(`closing ${remote}: ${describeError(error)}`);
+        if (error instanceof FrameTooLargeError) {
+          limitHit(this.log, 'request-data', remote, describeError(error));
+        } else {
+          this.log('warn', `closing ${remote}: ${describeError(error)}`);
+        }
         socket.destroy();
         return;
       }
@@ -124,20 +185,42 @@ export class PeerServer {
       socket.off('data', onData);
       socket.pause();
       clearTimeout(deadline);
-      socket.setTimeout(this.limits.replyIdleTimeoutMs, () => socket.destroy());
-      void this.respond({...frame, remote}, socket);
+      this.admission.serving(admitted);
+      void this.respond({...frame, remote}, socket, admitted);
     };
     socket.on('data', onData);
   }
 
-  private async respond(request: IncomingRequest, socket: net.Socket): Promise<void> {
+  private async respond(
+    request: IncomingRequest,
+    socket: net.Socket,
+    admitted: Admitted,
+  ): Promise<void> {
     try {
-      await this.handle(request, new ReplyWriter(socket));
-      socket.end();
-      socket.resume(); // discard anything more the client sends
+      await this.handle(request, new ReplyWriter(socket, this.limits.replyStallMs));
     } catch (error) {
-      this.warn(`${request.type} from ${request.remote} failed: ${describeError(error)}`);
+      if (error instanceof WriteStalledError) {
+        limitHit(
+          this.log,
+          'reply-stall',
+          request.remote,
+          `${request.type}: ${error.message}`,
+        );
+      } else {
+        this.log(
+          'warn',
+          `${request.type} from ${request.remote} failed: ${describeError(error)}`,
+        );
+      }
       socket.destroy();
+      return;
     }
+    this.admission.finish(admitted);
+    socket.resume(); // discard anything more the client sends
+    socket.end(() => {
+      // All of the reply is with the kernel; the client has a while to close.
+      const linger = setTimeout(() => socket.destroy(), this.limits.replyLingerMs);
+      socket.once('close', () => clearTimeout(linger));
+    });
   }
 }
