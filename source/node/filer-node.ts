@@ -33,6 +33,7 @@ import type {
   FilerNodeEvents,
   LogEntry,
   LogLevel,
+  NodeResources,
   PeerInfo,
   TransferInfo,
 } from './types.js';
@@ -252,6 +253,16 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
 
   recentLog(): LogEntry[] {
     return this.logBook.recent();
+  }
+
+  /** What the node holds open now, to watch its limits (tests, benchmarks). */
+  resources(): NodeResources {
+    return {
+      sockets: this.registry.size,
+      incoming: this.server.connectionCount,
+      outgoing: this.outgoing.activeCount,
+      outgoingQueued: this.outgoing.queuedCount,
+    };
   }
 
   // ---- commands: each delegates to one part ----------------------------------

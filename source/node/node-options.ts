@@ -1,3 +1,4 @@
+import {realpathSync} from 'node:fs';
 import path from 'node:path';
 import {detectAdvertisedHost} from './net/advertised-host.js';
 import {DEFAULT_CLIENT_LIMITS} from './net/peer-client.js';
@@ -44,7 +45,7 @@ export function resolveOptions(options: FilerNodeOptions): ResolvedOptions {
     bindHost: options.bindHost ?? '0.0.0.0',
     advertisedHost: options.advertisedHost ?? detectAdvertisedHost(),
     maxPeers: options.maxPeers ?? 5,
-    downloadDir: path.resolve(options.downloadDir ?? process.cwd()),
+    downloadDir: realDirectory(options.downloadDir ?? process.cwd()),
     stabilizeIntervalMs: options.stabilizeIntervalMs ?? 3_000,
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CLIENT_LIMITS.connectTimeoutMs,
     replyTimeoutMs: options.replyTimeoutMs ?? DEFAULT_CLIENT_LIMITS.replyTimeoutMs,
@@ -54,4 +55,17 @@ export function resolveOptions(options: FilerNodeOptions): ResolvedOptions {
     serverLimits: options.serverLimits ?? {},
     outgoingLimits: options.outgoingLimits ?? {},
   };
+}
+
+/**
+ * The directory's real path when it exists: downloads are shared from it,
+ * and serving checks that a shared path is still real (files/shared-file.ts).
+ */
+function realDirectory(directory: string): string {
+  const absolute = path.resolve(directory);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    return absolute;
+  }
 }

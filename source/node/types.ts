@@ -53,6 +53,18 @@ export type SearchResult = {
   owner: string;
 };
 
+/** Sockets and connection slots a node holds at one moment. */
+export type NodeResources = {
+  /** Every socket open: incoming, outgoing, transfers. */
+  sockets: number;
+  /** Incoming connections admitted. */
+  incoming: number;
+  /** Outgoing connection slots in use. */
+  outgoing: number;
+  /** Outgoing requests waiting for a slot. */
+  outgoingQueued: number;
+};
+
 /** Every event a FilerNode emits, with its arguments. */
 export type FilerNodeEvents = {
   listening: [info: {id: string; port: number}];

@@ -5,11 +5,12 @@
  */
 import fs from 'node:fs/promises';
 import {describeError} from '../../protocol/errors.js';
-import {FILE_CHUNK_BYTES, MAX_FRAME_DATA} from '../../protocol/frame.js';
+import {FILE_CHUNK_BYTES} from '../../protocol/frame.js';
 import {MessageType, ReplyText} from '../../protocol/messages.js';
 import {peerText} from '../../text/terminal-safe.js';
 import {decodeWireName} from '../../protocol/wire-name.js';
 import type {FileCatalog} from './file-catalog.js';
+import {openSharedFile} from './shared-file.js';
 import type {ReplyWriter} from '../net/peer-server.js';
 import type {LogLevel} from '../types.js';
 
@@ -35,10 +36,7 @@ export async function serveFile(
   try {
     let size: number;
     try {
-      handle = await fs.open(share.path, 'r');
-      const stat = await handle.stat();
-      if (!stat.isFile() || stat.size > MAX_FRAME_DATA) throw new Error('not servable');
-      size = stat.size;
+      ({handle, size} = await openSharedFile(share.path));
     } catch (error) {
       log('warn', `cannot serve ${name}: ${describeError(error)}`);
       return await reply.send(MessageType.error, ReplyText.fileReadError);
@@ -68,8 +66,9 @@ export async function answerSize(
   const share = catalog.localShare(decodeWireName(wireName));
   if (!share) return reply.send(MessageType.error, ReplyText.fileNotFound);
   try {
-    const stat = await fs.stat(share.path);
-    return await reply.send(MessageType.reply, String(stat.size));
+    const {handle, size} = await openSharedFile(share.path);
+    await handle.close();
+    return await reply.send(MessageType.reply, String(size));
   } catch {
     return reply.send(MessageType.error, ReplyText.fileReadError);
   }
