@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import type {TestContext} from 'node:test';
+import v8 from 'node:v8';
+import {runInNewContext} from 'node:vm';
 import type {FilerNode, FilerNodeOptions} from '../../source/node/filer-node.js';
 import {eventually} from '../support/eventually.js';
 import {testNetwork, type TestNetwork} from '../support/network.js';
@@ -41,10 +43,33 @@ export async function openDescriptors(): Promise<number | undefined> {
   }
 }
 
-/** Heap after a full collection when the test runs with --expose-gc. */
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** Heap in use after a full garbage collection. */
 export function heapUsed(): number {
-  (globalThis as {gc?: () => void}).gc?.();
+  collectGarbage();
   return process.memoryUsage().heapUsed;
+}
+
+/** Heap and RSS of this process, sampled until stop(): the peaks seen. */
+export function watchMemory(intervalMs = 5): {stop: () => {heap: number; rss: number}} {
+  let heap = 0;
+  let rss = 0;
+  const sample = (): void => {
+    const usage = process.memoryUsage();
+    heap = Math.max(heap, usage.heapUsed + usage.arrayBuffers);
+    rss = Math.max(rss, usage.rss);
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return {heap, rss};
+    },
+  };
 }
 
 /** Waits until the node holds no more sockets than `atMost`. */
