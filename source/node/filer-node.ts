@@ -78,6 +78,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
           timeoutMs: this.options.connectTimeoutMs,
           registry: this.registry,
           pool: this.outgoing,
+          log,
         }),
       log,
     });

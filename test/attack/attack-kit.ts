@@ -4,13 +4,17 @@
  * can state its bounds.
  */
 import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
+import readline from 'node:readline';
 import type {TestContext} from 'node:test';
 import v8 from 'node:v8';
+import {fileURLToPath} from 'node:url';
 import {runInNewContext} from 'node:vm';
 import type {FilerNode, FilerNodeOptions} from '../../source/node/filer-node.js';
 import {eventually} from '../support/eventually.js';
+import type {ChildConfig} from '../support/node-child.js';
 import {testNetwork, type TestNetwork} from '../support/network.js';
 import {LOOPBACK, rawFrame, rawRequest} from '../support/raw-client.js';
 
@@ -103,4 +107,90 @@ export function sendAndLeave(
     socket.end(frame);
     socket.resume();
   });
+}
+
+export type ChildNode = {
+  id: string;
+  port: number;
+  pid: number;
+  /** Every log message printed so far. */
+  readonly logs: string[];
+  /** Resolves with the first log message matching `pattern`. */
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  kill(): Promise<void>;
+};
+
+const CHILD_SCRIPT = fileURLToPath(new URL('../support/node-child.ts', import.meta.url));
+
+/** A node in its own process, optionally with at most `maxDescriptors` open files. */
+export async function startChildNode(
+  t: Pick<TestContext, 'after'>,
+  config: ChildConfig,
+  maxDescriptors?: number,
+): Promise<ChildNode> {
+  const node = [process.execPath, '--import', 'tsx', CHILD_SCRIPT];
+  const command = maxDescriptors
+    ? spawn('sh', ['-c', `ulimit -n ${maxDescriptors} && exec "$@"`, 'sh', ...node], {
+        env: {...process.env, FILER_CHILD: JSON.stringify(config)},
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : spawn(node[0] as string, node.slice(1), {
+        env: {...process.env, FILER_CHILD: JSON.stringify(config)},
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+  const exited = new Promise<void>((resolve) => command.once('exit', () => resolve()));
+  const kill = async (): Promise<void> => {
+    if (command.exitCode === null && command.signalCode === null) command.kill('SIGKILL');
+    await exited;
+  };
+  t.after(kill);
+  const logs: string[] = [];
+  const waiters = new Set<() => void>();
+  let stderr = '';
+  command.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const listening = new Promise<{id: string; port: number}>((resolve, reject) => {
+    const lines = readline.createInterface({input: command.stdout});
+    lines.on('line', (line) => {
+      const record = JSON.parse(line) as {
+        event: string;
+        message?: string;
+        id?: string;
+        port?: number;
+      };
+      if (record.event === 'log' && record.message !== undefined) {
+        logs.push(record.message);
+        for (const wake of [...waiters]) wake();
+      }
+      if (record.event === 'listening') resolve(record as {id: string; port: number});
+    });
+    command.once('exit', (code) =>
+      reject(new Error(`child exited (${code}): ${stderr}`)),
+    );
+  });
+  const {id, port} = await listening;
+  return {
+    id,
+    port,
+    pid: command.pid ?? 0,
+    logs,
+    kill,
+    waitForLog(pattern, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const found = logs.find((message) => pattern.test(message));
+          if (found === undefined) return false;
+          clearTimeout(timer);
+          waiters.delete(wake);
+          resolve(found);
+          return true;
+        };
+        const wake = (): void => void check();
+        const timer = setTimeout(() => {
+          waiters.delete(wake);
+          reject(new Error(`no log line like ${pattern} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        if (!check()) waiters.add(wake);
+      });
+    },
+  };
 }

@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import {
+  describeError,
   FrameTooLargeError,
   isLocalResourceFailure,
   LocalResourceError,
@@ -263,6 +264,7 @@ export type ProbeOptions = {
   timeoutMs: number;
   registry?: SocketRegistry;
   pool?: OutgoingPool;
+  log?: Log;
 };
 
 /**
@@ -282,7 +284,12 @@ export async function probePeer(
     await sendAndClose(socket, encodeFrame(MessageType.ping), options.timeoutMs);
     return true;
   } catch (error) {
-    return isLocalResourceFailure(error);
+    if (!isLocalResourceFailure(error)) return false;
+    options.log?.(
+      'debug',
+      `liveness check of ${addressText(address)} skipped: ${describeError(error)}`,
+    );
+    return true;
   } finally {
     release?.();
   }
