@@ -24,7 +24,7 @@ export type LimitSpec = {
 export const LIMIT_DEFAULTS = {
   // ---- incoming connections (net/peer-server.ts, net/admission.ts) ----
   'server-connections': {
-    value: 256,
+    value: 512,
     unit: 'count',
     what: 'simultaneous incoming connections',
   },

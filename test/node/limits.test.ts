@@ -53,5 +53,5 @@ test('every default is a positive whole number with a unit and a description', (
     assert.ok(spec.what.length > 0, name);
   }
   const name: LimitName = 'server-connections';
-  assert.equal(LIMIT_DEFAULTS[name].value, 256);
+  assert.equal(LIMIT_DEFAULTS[name].value, 512);
 });
