@@ -62,7 +62,7 @@ export const LIMIT_DEFAULTS = {
   'outgoing-connections': {
     value: 64,
     unit: 'count',
-    what: 'simultaneous outgoing connections (requests, probes, downloads)',
+    what: 'simultaneous outgoing requests and liveness probes (downloads, which the user starts, are not counted)',
   },
   'outgoing-connections-per-peer': {
     value: 4,
@@ -105,12 +105,26 @@ export const LIMIT_DEFAULTS = {
     unit: 'bytes',
     what: 'data of any other reply frame (a QUER ack echoes the key)',
   },
+  // ---- shares (files/share-walker.ts) ----
+  'share-files': {
+    value: 100_000,
+    unit: 'count',
+    what: 'regular files taken from one directory share',
+  },
 } as const satisfies Record<string, LimitSpec>;
 
 export type LimitName = keyof typeof LIMIT_DEFAULTS;
 
 export function limitDefault(name: LimitName): number {
   return LIMIT_DEFAULTS[name].value;
+}
+
+/** A limit's default as people read it: `10 s`, `64 KiB`, `1,024`. */
+export function formatLimit({value, unit}: LimitSpec): string {
+  if (unit === 'ms') return value % 1_000 === 0 ? `${value / 1_000} s` : `${value} ms`;
+  if (unit === 'bytes' && value % 1_024 === 0) return `${value / 1_024} KiB`;
+  const count = value.toLocaleString('en-US');
+  return unit === 'bytes' ? `${count} bytes` : count;
 }
 
 /** One report per limit in this window; the hits in between are counted. */

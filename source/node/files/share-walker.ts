@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {FilerError} from '../../protocol/errors.js';
+import {limitDefault} from '../limits.js';
 
 export type ShareableFile = {
   /** Real path (no symbolic link in it when the walk saw it). */
@@ -9,7 +10,7 @@ export type ShareableFile = {
 };
 
 /** A directory share stops here rather than walking a whole disk. */
-export const MAX_FILES_PER_SHARE = 100_000;
+export const MAX_FILES_PER_SHARE = limitDefault('share-files');
 
 /**
  * The regular files a share path stands for: the file itself, or every file
