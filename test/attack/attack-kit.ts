@@ -194,3 +194,38 @@ export async function startChildNode(
     },
   };
 }
+
+export type ResourceBounds = {heapBytes: number; descriptors: number};
+
+/** What an attack may leave behind: 32 MiB of heap, 16 descriptors. */
+export const DEFAULT_BOUNDS: ResourceBounds = {heapBytes: 32 * MiB, descriptors: 16};
+
+/**
+ * Heap and descriptors now; `assertRecovered()` later waits for the node to
+ * close its sockets, checks it answers NAME, and that heap and descriptors
+ * grew by no more than the bounds.
+ */
+export async function resourceBaseline(
+  node: FilerNode,
+  bounds: ResourceBounds = DEFAULT_BOUNDS,
+): Promise<{assertRecovered: () => Promise<void>}> {
+  const heapBefore = heapUsed();
+  const descriptorsBefore = await openDescriptors();
+  return {
+    async assertRecovered() {
+      await socketsSettle(node);
+      await assertAnswersName(node);
+      const grown = heapUsed() - heapBefore;
+      assert.ok(
+        grown <= bounds.heapBytes,
+        `heap grew by ${(grown / MiB).toFixed(1)} MiB`,
+      );
+      const descriptorsAfter = await openDescriptors();
+      if (descriptorsBefore === undefined || descriptorsAfter === undefined) return;
+      assert.ok(
+        descriptorsAfter - descriptorsBefore <= bounds.descriptors,
+        `descriptors ${descriptorsBefore} → ${descriptorsAfter}`,
+      );
+    },
+  };
+}

@@ -18,16 +18,12 @@ import type {FakePeer, FakeRequest} from '../support/fake-peer.js';
 import {rawFrame, rawHeader} from '../support/raw-client.js';
 import {
   assertAnswersName,
-  heapUsed,
-  MiB,
-  openDescriptors,
+  resourceBaseline,
   sendAndLeave,
   socketsSettle,
   startTarget,
 } from './attack-kit.js';
 
-const HEAP_BOUND = 32 * MiB;
-const DESCRIPTOR_SLACK = 16;
 const SEED = 0x51ab;
 const SHORT_MS = 150;
 
@@ -180,8 +176,7 @@ test('fuzz: hostile replies to every kind of request the node makes', async (t) 
     );
 
   await assertAnswersName(node);
-  const heapBefore = heapUsed();
-  const descriptorsBefore = await openDescriptors();
+  const baseline = await resourceBaseline(node);
 
   // NAME, JOIN and LIST: joining through the hostile peer.
   await run(250, (next) => against(next, () => node.rebuild(hostile.host, hostile.port)));
@@ -227,17 +222,7 @@ test('fuzz: hostile replies to every kind of request the node makes', async (t) 
 
   t.diagnostic(`${cases} cases`);
   state.proper = true;
-  await socketsSettle(node);
-  await assertAnswersName(node);
-  const grown = heapUsed() - heapBefore;
-  assert.ok(grown <= HEAP_BOUND, `heap grew by ${(grown / MiB).toFixed(1)} MiB`);
-  const descriptorsAfter = await openDescriptors();
-  if (descriptorsBefore !== undefined && descriptorsAfter !== undefined) {
-    assert.ok(
-      descriptorsAfter - descriptorsBefore <= DESCRIPTOR_SLACK,
-      `descriptors ${descriptorsBefore} → ${descriptorsAfter}`,
-    );
-  }
+  await baseline.assertRecovered();
 });
 
 async function waitForFile(node: FilerNode, name: string): Promise<void> {

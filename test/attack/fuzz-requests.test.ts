@@ -15,16 +15,11 @@ import fc from 'fast-check';
 import {RawConnection, rawFrame, rawHeader} from '../support/raw-client.js';
 import {
   assertAnswersName,
-  heapUsed,
-  MiB,
-  openDescriptors,
-  socketsSettle,
+  resourceBaseline,
   startTarget,
   type Target,
 } from './attack-kit.js';
 
-const HEAP_BOUND = 32 * MiB;
-const DESCRIPTOR_SLACK = 16;
 const SEED = 0x9e1;
 
 /** A loopback port nothing listens on: whatever the node sends there is refused. */
@@ -128,8 +123,7 @@ test('fuzz: random bytes, frames of random types and payloads, lengths near 2^32
   const {node} = await fuzzTarget(t);
   const port = await closedPort();
   await assertAnswersName(node);
-  const heapBefore = heapUsed();
-  const descriptorsBefore = await openDescriptors();
+  const baseline = await resourceBaseline(node);
   let cases = 0;
 
   await fc.assert(
@@ -202,15 +196,5 @@ test('fuzz: random bytes, frames of random types and payloads, lengths near 2^32
 
   t.diagnostic(`${cases} cases`);
   assert.ok(cases >= 2_000);
-  await socketsSettle(node);
-  await assertAnswersName(node);
-  const grown = heapUsed() - heapBefore;
-  assert.ok(grown <= HEAP_BOUND, `heap grew by ${(grown / MiB).toFixed(1)} MiB`);
-  const descriptorsAfter = await openDescriptors();
-  if (descriptorsBefore !== undefined && descriptorsAfter !== undefined) {
-    assert.ok(
-      descriptorsAfter - descriptorsBefore <= DESCRIPTOR_SLACK,
-      `descriptors ${descriptorsBefore} → ${descriptorsAfter}`,
-    );
-  }
+  await baseline.assertRecovered();
 });
