@@ -88,7 +88,7 @@ export const LIMIT_DEFAULTS = {
   'reply-deadline': {
     value: 30_000,
     unit: 'ms',
-    what: 'a whole outgoing request, connect to last reply byte',
+    what: 'an outgoing request from sent to its last reply byte, however the reply drips',
   },
   'reply-text-bytes': {
     value: 1_024,

@@ -6,7 +6,6 @@
  * stalls. Every request must settle, and afterwards the node answers NAME
  * with its heap and descriptors within the stated bounds. Fixed seeds.
  */
-import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import type net from 'node:net';
 import path from 'node:path';
@@ -129,9 +128,9 @@ async function hostilePeer(network: Awaited<ReturnType<typeof startTarget>>['net
 }
 
 test('fuzz: hostile replies to every kind of request the node makes', async (t) => {
+  // Connects get the usual time (they are not what is fuzzed); replies do not.
   const {node, network} = await startTarget(t, {
     maxPeers: 4,
-    connectTimeoutMs: SHORT_MS,
     replyTimeoutMs: SHORT_MS,
     replyDeadlineMs: SHORT_MS,
     transferIdleTimeoutMs: SHORT_MS,
@@ -146,11 +145,12 @@ test('fuzz: hostile replies to every kind of request the node makes', async (t) 
   const asNeighbour = async (): Promise<void> => {
     if (node.peers().some((known) => known.id === hostile.id)) return;
     state.proper = true;
-    await node.buildPeers(hostile.host, hostile.port, 1);
-    assert.ok(
-      node.peers().some((known) => known.id === hostile.id),
-      'hostile joined',
-    );
+    // Setup, not the property: a join cut by the short deadlines on a busy
+    // machine is tried again.
+    await eventually(async () => {
+      await node.buildPeers(hostile.host, hostile.port, 1);
+      return node.peers().some((known) => known.id === hostile.id);
+    }, 'the hostile peer to join');
   };
   /** Runs `action` against the script; it must settle, and so must the sockets. */
   const against = async (next: Script, action: () => Promise<unknown>): Promise<void> => {

@@ -27,7 +27,10 @@ export type ClientLimits = {
   connectTimeoutMs: number;
   /** Longest silence while waiting for reply bytes. */
   replyTimeoutMs: number;
-  /** The whole request, from connect to the last reply byte. */
+  /**
+   * From the request sent to the last reply byte, however the reply drips
+   * (the connect has its own timeout before it).
+   */
   replyDeadlineMs: number;
 };
 
@@ -138,9 +141,8 @@ export async function requestFrames(
     background: options.background,
   });
   try {
-    const deadline = Date.now() + limits.replyDeadlineMs;
     const socket = await connectToPeer(address, {
-      timeoutMs: Math.min(limits.connectTimeoutMs, limits.replyDeadlineMs),
+      timeoutMs: limits.connectTimeoutMs,
       registry: options.registry,
     });
     return await readReply(socket, request, {
@@ -148,7 +150,7 @@ export async function requestFrames(
       type,
       budget,
       idleMs: limits.replyTimeoutMs,
-      deadlineMs: Math.max(0, deadline - Date.now()),
+      deadlineMs: limits.replyDeadlineMs,
       log: options.log ?? silent,
       release,
     });

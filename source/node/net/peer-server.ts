@@ -215,10 +215,22 @@ export class PeerServer {
       socket.destroy();
       return;
     }
-    this.admission.finish(admitted);
     socket.resume(); // discard anything more the client sends
+    // The last bytes may still wait in our buffer for a client that stopped reading.
+    const flush = setTimeout(() => {
+      limitHit(
+        this.log,
+        'reply-stall',
+        request.remote,
+        `${request.type}: end of reply not taken`,
+      );
+      socket.destroy();
+    }, this.limits.replyStallMs);
+    socket.once('close', () => clearTimeout(flush));
     socket.end(() => {
       // All of the reply is with the kernel; the client has a while to close.
+      clearTimeout(flush);
+      this.admission.finish(admitted);
       const linger = setTimeout(() => socket.destroy(), this.limits.replyLingerMs);
       socket.once('close', () => clearTimeout(linger));
     });
