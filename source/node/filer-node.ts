@@ -104,6 +104,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
           connectTimeoutMs: this.options.connectTimeoutMs,
           idleTimeoutMs: this.options.transferIdleTimeoutMs,
           registry: this.registry,
+          pool: this.outgoing,
         }),
       isOpen,
       clock: Date.now,

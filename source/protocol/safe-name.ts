@@ -21,3 +21,13 @@ export function assertSafeName(name: string): void {
   const reason = unsafeNameReason(name);
   if (reason !== undefined) throw new UnsafeNameError(name, reason);
 }
+
+/**
+ * The file name a download is saved under: the name itself, except that
+ * leading dots become `_`, so a peer cannot make us create a hidden file
+ * (`.bashrc`, `.profile`) where the user would not see it.
+ */
+export function downloadFileName(name: string): string {
+  assertSafeName(name);
+  return name.replace(/^\.+/, (dots) => '_'.repeat(dots.length));
+}

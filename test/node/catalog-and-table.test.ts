@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {alternativeName} from '../../source/node/transfer/download.js';
+import {alternativeName} from '../../source/node/transfer/download-names.js';
 import {FileCatalog} from '../../source/node/files/file-catalog.js';
 import {PeerTable} from '../../source/node/overlay/peer-table.js';
 

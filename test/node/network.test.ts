@@ -352,7 +352,11 @@ test('"../" names are refused both ways', SHORT, async (t) => {
     assert.equal(await fs.readFile(transfer.path as string, 'utf8'), 'pwned');
   }
   assert.deepEqual(await fs.readdir(root), ['downloads']);
-  assert.deepEqual((await fs.readdir(downloadDir)).sort(), [literal, 'fine.txt'].sort());
+  // Leading dots are not kept on disk: no hidden file from a peer.
+  assert.deepEqual(
+    (await fs.readdir(downloadDir)).sort(),
+    ['__%2F..%2Fevil', 'fine.txt'].sort(),
+  );
   const fetched = owner.requests.filter(({type}) => type === MessageType.fileGet);
   assert.deepEqual(
     fetched.map((request) => request.data.toString('utf8')),

@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs/promises';
 import {describeError} from '../../protocol/errors.js';
-import {FILE_CHUNK_BYTES} from '../../protocol/frame.js';
 import {MessageType, ReplyText} from '../../protocol/messages.js';
 import {peerText} from '../../text/terminal-safe.js';
 import {decodeWireName} from '../../protocol/wire-name.js';
@@ -42,16 +41,7 @@ export async function serveFile(
       return await reply.send(MessageType.error, ReplyText.fileReadError);
     }
     log('info', `sending ${name} (${size} bytes) to ${request.remote}`);
-    const body =
-      size === 0
-        ? []
-        : handle.createReadStream({
-            start: 0,
-            end: size - 1,
-            autoClose: false,
-            highWaterMark: FILE_CHUNK_BYTES,
-          });
-    await reply.sendStream(MessageType.reply, size, body);
+    await reply.sendFileRegion(MessageType.reply, handle.fd, 0, size);
   } finally {
     await handle?.close().catch(() => undefined);
   }

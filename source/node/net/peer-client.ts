@@ -51,6 +51,8 @@ export type ConnectOptions = {
   timeoutMs: number;
   registry?: SocketRegistry;
   signal?: AbortSignal;
+  /** Read straight into caller-owned buffers (see net.connect). */
+  onread?: net.OnReadOpts;
 };
 
 /**
@@ -69,7 +71,11 @@ export function connectToPeer(
     const peer = addressText(address);
     let socket: net.Socket;
     try {
-      socket = net.connect({host: address.host, port: address.port});
+      socket = net.connect({
+        host: address.host,
+        port: address.port,
+        ...(options.onread ? {onread: options.onread} : {}),
+      });
     } catch (error) {
       // Thrown at once when no descriptor is left.
       reject(new LocalResourceError(peer, 'cannot open a socket', {cause: error}));

@@ -21,6 +21,7 @@ import {limitDefault, limitHit} from '../limits.js';
 import {Admission, type Admitted} from './admission.js';
 import type {SocketRegistry} from './socket-registry.js';
 import {WriteStalledError, writeToSocket} from './socket-io.js';
+import {sendFileRegion} from '../files/file-sender.js';
 
 export type ServerLimits = {
   /** Time a client has to send its whole request frame. */
@@ -56,20 +57,15 @@ export class ReplyWriter {
     return writeToSocket(this.socket, encodeFrame(type, data), this.stallMs);
   }
 
-  /** A frame whose data is streamed: header from the known length, then the bytes. */
-  async sendStream(
+  /** A frame whose data is bytes [start, start + length) of an open file. */
+  async sendFileRegion(
     type: string,
+    fd: number,
+    start: number,
     length: number,
-    body: AsyncIterable<Buffer> | Iterable<Buffer>,
   ): Promise<void> {
     await writeToSocket(this.socket, encodeHeader(type, length), this.stallMs);
-    let sent = 0;
-    for await (const chunk of body) {
-      sent += chunk.length;
-      await writeToSocket(this.socket, chunk, this.stallMs);
-    }
-    if (sent !== length)
-      throw new Error(`file changed while sending (${sent} of ${length})`);
+    await sendFileRegion(this.socket, fd, start, length, this.stallMs);
   }
 }
 

@@ -1,32 +1,34 @@
 /**
- * FGET client: streams the reply body from the socket into a `.part` file and
- * gives it its final name only once every byte arrived. The final name never
- * replaces an existing file.
+ * FGET client: writes the reply body into a part file and gives it its final
+ * name only once every byte arrived. The final name never replaces an
+ * existing file, and a failed download leaves nothing under it.
  */
-import {createWriteStream} from 'node:fs';
 import fs from 'node:fs/promises';
-import type {Socket} from 'node:net';
 import path from 'node:path';
-import {pipeline} from 'node:stream/promises';
-import {PeerTimeoutError, TransferCancelledError} from '../../protocol/errors.js';
-import {encodeFrame, FILE_CHUNK_BYTES} from '../../protocol/frame.js';
+import {TransferCancelledError} from '../../protocol/errors.js';
+import {encodeFrame} from '../../protocol/frame.js';
 import {MessageType, type PeerAddress} from '../../protocol/messages.js';
-import {assertSafeName} from '../../protocol/safe-name.js';
-import {FgetBodyStream} from './fget-body.js';
-import {addressText, connectToPeer} from '../net/peer-client.js';
+import {downloadFileName} from '../../protocol/safe-name.js';
+import {addressText} from '../net/peer-client.js';
+import type {OutgoingPool} from '../net/outgoing-pool.js';
 import type {SocketRegistry} from '../net/socket-registry.js';
+import {alternativeName, partFileName} from './download-names.js';
+import {receiveBody, type WriteAt} from './reply-receiver.js';
 
 export type DownloadRequest = {
   address: PeerAddress;
   /** The name exactly as the owner knows it on the wire. */
   wireName: string;
-  /** The decoded name to save under (checked again here). */
+  /** The decoded name (checked again here; saved as downloadFileName(name)). */
   name: string;
   downloadDir: string;
   connectTimeoutMs: number;
   idleTimeoutMs: number;
   registry?: SocketRegistry;
+  pool?: OutgoingPool;
   signal?: AbortSignal;
+  /** Tests inject write failures here. */
+  writeAt?: WriteAt;
   onHeader?: (total: number) => void;
   onProgress?: (received: number) => void;
 };
@@ -34,51 +36,40 @@ export type DownloadRequest = {
 export type DownloadResult = {path: string; name: string; size: number};
 
 export async function downloadToFile(request: DownloadRequest): Promise<DownloadResult> {
-  assertSafeName(request.name);
   const directory = path.resolve(request.downloadDir);
-  const target = path.join(directory, request.name);
+  const target = path.join(directory, downloadFileName(request.name));
   if (path.dirname(target) !== directory) {
     throw new Error(`refused to write outside ${directory}`);
   }
-  const peer = addressText(request.address);
-  // The part file first: once connected, the socket goes straight into the
-  // pipeline, so no await leaves it without an error listener.
   const part = await openPartFile(target);
   let partPath: string | undefined = part.path;
-  let socket: Socket | undefined;
+  const peer = addressText(request.address);
+  let release: (() => void) | undefined;
   try {
-    socket = await connectToPeer(request.address, {
-      timeoutMs: request.connectTimeoutMs,
+    release = await request.pool?.acquire({destination: peer, signal: request.signal});
+    const size = await receiveBody({
+      address: request.address,
+      request: encodeFrame(MessageType.fileGet, request.wireName),
+      fd: part.handle.fd,
+      position: 0,
+      fileLabel: part.path,
+      connectTimeoutMs: request.connectTimeoutMs,
+      idleTimeoutMs: request.idleTimeoutMs,
       registry: request.registry,
       signal: request.signal,
+      writeAt: request.writeAt,
+      onHeader: request.onHeader,
+      onProgress: request.onProgress,
     });
-    let size = 0;
-    const connection = socket;
-    connection.setTimeout(request.idleTimeoutMs, () =>
-      connection.destroy(new PeerTimeoutError(peer, 'sending the file')),
-    );
-    connection.write(encodeFrame(MessageType.fileGet, request.wireName));
-    const body = new FgetBodyStream(
-      peer,
-      (total) => request.onHeader?.(total),
-      (received) => {
-        size = received;
-        request.onProgress?.(received);
-      },
-    );
-    const file = createWriteStream('', {
-      fd: part.handle,
-      highWaterMark: FILE_CHUNK_BYTES,
-    });
-    await pipeline(connection, body, file, {signal: request.signal});
+    await part.handle.close();
     const finalPath = await publish(part.path, target);
     partPath = undefined;
     return {path: finalPath, name: path.basename(finalPath), size};
   } catch (error) {
-    socket?.destroy();
     if (request.signal?.aborted) throw new TransferCancelledError();
     throw error;
   } finally {
+    release?.();
     if (partPath !== undefined) {
       await part.handle.close().catch(() => undefined);
       await fs.rm(partPath, {force: true});
@@ -86,12 +77,15 @@ export async function downloadToFile(request: DownloadRequest): Promise<Download
   }
 }
 
-/** `<target>.part`, or `<target>.1.part`, ... if another download holds it. */
+/** The part file beside the target; another number if another download holds it. */
 async function openPartFile(
   target: string,
 ): Promise<{path: string; handle: fs.FileHandle}> {
+  const directory = path.dirname(target);
+  const fileName = path.basename(target);
   for (let attempt = 0; ; attempt++) {
-    const candidate = attempt === 0 ? `${target}.part` : `${target}.${attempt}.part`;
+    const suffix = attempt === 0 ? '.part' : `.${attempt}.part`;
+    const candidate = path.join(directory, partFileName(fileName, suffix));
     try {
       return {path: candidate, handle: await fs.open(candidate, 'wx')};
     } catch (error) {
@@ -99,14 +93,6 @@ async function openPartFile(
         throw error;
     }
   }
-}
-
-/** `name.ext`, then `name (1).ext`, `name (2).ext`, ... */
-export function alternativeName(fileName: string, attempt: number): string {
-  if (attempt === 0) return fileName;
-  const extension = path.extname(fileName);
-  const stem = fileName.slice(0, fileName.length - extension.length);
-  return `${stem} (${attempt})${extension}`;
 }
 
 /** Gives the part file its final name without replacing any existing file. */

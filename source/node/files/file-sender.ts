@@ -1,0 +1,119 @@
+/**
+ * Sends a region of an open file to a socket at the speed of the disk: reads
+ * run ahead into a few reused large buffers while earlier ones are on the
+ * wire, and a buffer is read into again only once the socket has written it
+ * (its write callback fired). No stream machinery, no allocation per chunk.
+ */
+import fs from 'node:fs';
+import type {Socket} from 'node:net';
+import {WriteStalledError} from '../net/socket-io.js';
+
+/** Buffers of one transfer: one on the wire, the others being read ahead. */
+const BUFFERS_PER_SEND = 3;
+const BIG_BUFFER_BYTES = 1024 * 1024;
+/** Senders beyond this many at once use small buffers, so memory stays bounded. */
+const BIG_BUFFER_SENDS = 8;
+const SMALL_BUFFER_BYTES = 64 * 1024;
+
+const spareBigBuffers: Buffer[] = [];
+let bigSends = 0;
+
+export class FileChangedError extends Error {
+  readonly code = 'ERR_FILE_CHANGED';
+}
+
+function readAt(fd: number, buffer: Buffer, length: number, position: number) {
+  return new Promise<number>((resolve, reject) => {
+    fs.read(fd, buffer, 0, length, position, (error, bytesRead) =>
+      error ? reject(error) : resolve(bytesRead),
+    );
+  });
+}
+
+/**
+ * Writes bytes [start, start + length) of `fd` to `socket`. Rejects with
+ * WriteStalledError (and destroys the socket) when the reader takes nothing
+ * for `stallMs`, with FileChangedError when the file got shorter.
+ */
+export async function sendFileRegion(
+  socket: Socket,
+  fd: number,
+  start: number,
+  length: number,
+  stallMs?: number,
+): Promise<void> {
+  if (length === 0) return;
+  const big = length > SMALL_BUFFER_BYTES && bigSends < BIG_BUFFER_SENDS;
+  if (big) bigSends++;
+  const size = big ? BIG_BUFFER_BYTES : SMALL_BUFFER_BYTES;
+  const free: Buffer[] = [];
+  for (let index = 0; index < BUFFERS_PER_SEND; index++) {
+    free.push((big && spareBigBuffers.pop()) || Buffer.allocUnsafe(size));
+  }
+  const owned = [...free];
+  let wakeUp: (() => void) | undefined;
+  let failure: Error | undefined;
+  let inFlight = 0;
+  const onClose = (): void => {
+    failure ??= new Error('socket closed while writing');
+    wakeUp?.();
+  };
+  socket.once('close', onClose);
+  /** Resolves when a buffer is free (a write finished) or the send failed. */
+  const bufferFreed = (): Promise<void> =>
+    new Promise((resolve) => {
+      const timer =
+        stallMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              failure ??= new WriteStalledError(stallMs);
+              socket.destroy();
+              resolve();
+            }, stallMs);
+      wakeUp = () => {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        resolve();
+      };
+    });
+  try {
+    let position = start;
+    const end = start + length;
+    while (position < end) {
+      while (free.length === 0 && failure === undefined) await bufferFreed();
+      if (failure) throw failure;
+      const buffer = free.pop() as Buffer;
+      const wanted = Math.min(buffer.length, end - position);
+      const read = await readAt(fd, buffer, wanted, position);
+      if (read === 0) {
+        free.push(buffer);
+        throw new FileChangedError(
+          `file changed while sending (${position - start} of ${length} bytes)`,
+        );
+      }
+      position += read;
+      if (failure) throw failure;
+      inFlight++;
+      socket.write(buffer.subarray(0, read), (error) => {
+        inFlight--;
+        if (error) failure ??= error;
+        free.push(buffer);
+        wakeUp?.();
+      });
+    }
+    // The caller may end the socket; the buffers go back once written.
+    while (inFlight > 0 && failure === undefined) await bufferFreed();
+    if (failure) throw failure;
+  } finally {
+    socket.off('close', onClose);
+    if (big) {
+      bigSends--;
+      // Only buffers no write still holds may be reused by another send.
+      if (inFlight === 0) spareBigBuffers.push(...owned.slice(0, BUFFERS_PER_SEND));
+      spareBigBuffers.length = Math.min(
+        spareBigBuffers.length,
+        BUFFERS_PER_SEND * BIG_BUFFER_SENDS,
+      );
+    }
+  }
+}

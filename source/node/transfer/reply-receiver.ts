@@ -1,0 +1,353 @@
+/**
+ * The receiving end of a file body at the speed of the disk: the socket reads
+ * straight into a few reused large batch buffers (`onread`), and each full
+ * batch is written with one positioned write while the next one fills. No
+ * stream machinery and no allocation per chunk; when every batch is waiting
+ * on the disk, the socket stops reading (back-pressure to the sender).
+ *
+ * One reply frame is expected: REPL with the body, or ERRO with a reason.
+ * Bytes after the body, a stall, a cut or a failed write end it with one line.
+ */
+import fs from 'node:fs';
+import type {Socket} from 'node:net';
+import {
+  FrameTooLargeError,
+  PeerTimeoutError,
+  RemoteError,
+  TransferCancelledError,
+  TruncatedFrameError,
+  UnexpectedReplyError,
+} from '../../protocol/errors.js';
+import {HEADER_SIZE, MAX_CONTROL_DATA, decodeHeader} from '../../protocol/frame.js';
+import {MessageType, type PeerAddress} from '../../protocol/messages.js';
+import {addressText, connectToPeer} from '../net/peer-client.js';
+import type {SocketRegistry} from '../net/socket-registry.js';
+import {DiskStallError, DiskWriteError, ExtraBytesError} from './transfer-errors.js';
+
+const BATCH_BYTES = 1024 * 1024;
+const BATCHES = 4;
+/** Where reads land when no batch may take them (header, after a pause, after the end). */
+const SPARE_BYTES = 64 * 1024;
+/** After the last body byte, how long the source has to close before we do. */
+const CLOSE_GRACE_MS = 500;
+
+/** Positioned write; tests inject failures (ENOSPC) here. */
+export type WriteAt = (
+  fd: number,
+  buffer: Buffer,
+  length: number,
+  position: number,
+) => Promise<void>;
+
+export const writeAtPosition: WriteAt = (fd, buffer, length, position) =>
+  new Promise((resolve, reject) => {
+    const step = (offset: number): void =>
+      fs.write(fd, buffer, offset, length - offset, position + offset, (error, n) => {
+        if (error) return reject(error);
+        if (offset + n < length) return step(offset + n);
+        resolve();
+      });
+    step(0);
+  });
+
+export type ReceiveRequest = {
+  address: PeerAddress;
+  /** The whole request frame to send. */
+  request: Buffer;
+  /** The part file, and where in it the body's first byte goes. */
+  fd: number;
+  position: number;
+  /** Shown in errors about the disk. */
+  fileLabel: string;
+  /** When the body length is known in advance (a range), a different one fails. */
+  expectedLength?: number;
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  registry?: SocketRegistry;
+  signal?: AbortSignal;
+  writeAt?: WriteAt;
+  onHeader?: (length: number) => void;
+  /** Bytes of the body received so far (they are written in batches). */
+  onProgress?: (written: number) => void;
+  /** Sees every batch in file order before it is reused (hashing). */
+  onBatch?: (batch: Buffer, length: number) => Promise<void> | void;
+};
+
+/** Sends the request and writes the reply body into the file; resolves with its length. */
+export async function receiveBody(request: ReceiveRequest): Promise<number> {
+  const receiver = new BodyReceiver(request);
+  const socket = await connectToPeer(request.address, {
+    timeoutMs: request.connectTimeoutMs,
+    registry: request.registry,
+    signal: request.signal,
+    onread: {
+      buffer: () => receiver.nextReadBuffer(),
+      callback: (nread, buffer) => receiver.onRead(nread, buffer),
+    },
+  });
+  return receiver.run(socket);
+}
+
+type Batch = {buffer: Buffer; fill: number};
+
+class BodyReceiver {
+  private readonly peer: string;
+  private readonly spare = Buffer.allocUnsafe(SPARE_BYTES);
+  private readonly free: Batch[] = [];
+  private current: Batch | undefined;
+  private socket: Socket | undefined;
+  private readonly header = Buffer.alloc(HEADER_SIZE);
+  private headerFill = 0;
+  private type: string | undefined;
+  private errorText: Buffer[] = [];
+  /** Body bytes still to come. */
+  private remaining = 0;
+  private length = 0;
+  private received = 0;
+  /** File position of the next batch to write. */
+  private filePosition: number;
+  private writesInFlight = 0;
+  /** Batches handed to onBatch, in order. */
+  private batchChain: Promise<void> = Promise.resolve();
+  private pausedForDisk = false;
+  private ended = false;
+  private failure: Error | undefined;
+  private settle: (() => void) | undefined;
+
+  constructor(private readonly request: ReceiveRequest) {
+    this.peer = addressText(request.address);
+    this.filePosition = request.position;
+    for (let index = 0; index < BATCHES; index++) {
+      this.free.push({buffer: Buffer.allocUnsafe(BATCH_BYTES), fill: 0});
+    }
+  }
+
+  /** Where the next socket read lands: straight into the batch when it may. */
+  nextReadBuffer(): Buffer {
+    const batch = this.current;
+    if (this.type !== MessageType.reply || this.remaining === 0 || !batch) {
+      return this.spare;
+    }
+    const room = Math.min(batch.buffer.length - batch.fill, this.remaining);
+    return batch.buffer.subarray(batch.fill, batch.fill + room);
+  }
+
+  /** Returns false to stop the socket reading until a batch is free again. */
+  onRead(nread: number, buffer: Uint8Array): boolean {
+    if (this.failure) return false;
+    try {
+      if (buffer.buffer !== this.current?.buffer.buffer) {
+        this.consumeCopied(Buffer.from(buffer.buffer, buffer.byteOffset, nread));
+      } else {
+        this.bodyArrived(nread);
+      }
+    } catch (error) {
+      this.fail(error as Error);
+      return false;
+    }
+    if (this.type === MessageType.reply && this.remaining > 0 && !this.current) {
+      this.pausedForDisk = true;
+      return false;
+    }
+    return true;
+  }
+
+  async run(socket: Socket): Promise<number> {
+    this.socket = socket;
+    const {request} = this;
+    const onAbort = (): void => this.fail(new TransferCancelledError());
+    request.signal?.addEventListener('abort', onAbort, {once: true});
+    socket.setTimeout(request.idleTimeoutMs, () =>
+      this.fail(
+        this.pausedForDisk
+          ? new DiskStallError(request.fileLabel, request.idleTimeoutMs)
+          : new PeerTimeoutError(this.peer, 'sending the file'),
+      ),
+    );
+    socket.on('error', (error) => this.fail(error));
+    socket.on('end', () => this.sourceClosed());
+    socket.on('close', () => this.sourceClosed());
+    this.current = this.free.pop();
+    socket.write(request.request);
+    try {
+      await new Promise<void>((resolve) => {
+        this.settle = resolve;
+        this.check();
+      });
+      if (this.failure) throw this.failure;
+      return this.length;
+    } finally {
+      request.signal?.removeEventListener('abort', onAbort);
+      socket.destroy();
+      // No write may still touch the file once the caller removes or renames it.
+      await this.drained();
+    }
+  }
+
+  private consumeCopied(bytes: Buffer): void {
+    let rest = bytes;
+    if (this.type === undefined) {
+      const taken = Math.min(HEADER_SIZE - this.headerFill, rest.length);
+      rest.copy(this.header, this.headerFill, 0, taken);
+      this.headerFill += taken;
+      rest = rest.subarray(taken);
+      if (this.headerFill < HEADER_SIZE) return;
+      this.headerComplete();
+    }
+    if (this.type === MessageType.error) {
+      this.errorText.push(Buffer.from(rest.subarray(0, this.remaining)));
+      const taken = Math.min(rest.length, this.remaining);
+      this.remaining -= taken;
+      rest = rest.subarray(taken);
+    }
+    while (rest.length > 0) {
+      const batch = this.current;
+      if (this.remaining === 0) throw new ExtraBytesError(this.peer);
+      // The spare holds less than one batch, and reads resume only with an empty one.
+      if (!batch) throw new Error('no batch for received bytes');
+      const room = Math.min(batch.buffer.length - batch.fill, this.remaining);
+      const taken = rest.copy(batch.buffer, batch.fill, 0, room);
+      rest = rest.subarray(taken);
+      this.bodyArrived(taken);
+    }
+    this.check();
+  }
+
+  private headerComplete(): void {
+    const header = decodeHeader(this.header);
+    this.type = header.type;
+    this.remaining = header.length;
+    if (header.type === MessageType.error) {
+      if (header.length > MAX_CONTROL_DATA) {
+        throw new FrameTooLargeError(header.length, MAX_CONTROL_DATA);
+      }
+      return;
+    }
+    if (header.type !== MessageType.reply) {
+      throw new UnexpectedReplyError(this.peer, `${header.type} frame`);
+    }
+    const expected = this.request.expectedLength;
+    if (expected !== undefined && header.length !== expected) {
+      throw new UnexpectedReplyError(
+        this.peer,
+        `${header.length} bytes where ${expected} were asked for`,
+      );
+    }
+    this.length = header.length;
+    this.request.onHeader?.(header.length);
+  }
+
+  /** `count` body bytes landed in the current batch. */
+  private bodyArrived(count: number): void {
+    const batch = this.current;
+    if (!batch) throw new Error('no batch for received bytes');
+    batch.fill += count;
+    this.remaining -= count;
+    this.received += count;
+    this.request.onProgress?.(this.received);
+    if (batch.fill === batch.buffer.length || this.remaining === 0) {
+      this.writeBatch(batch);
+      this.current = this.remaining === 0 ? undefined : this.free.pop();
+    }
+    this.check();
+  }
+
+  private writeBatch(batch: Batch): void {
+    const {request} = this;
+    const position = this.filePosition;
+    const length = batch.fill;
+    this.filePosition += length;
+    this.writesInFlight++;
+    const write = (request.writeAt ?? writeAtPosition)(
+      request.fd,
+      batch.buffer,
+      length,
+      position,
+    ).then(
+      () => undefined,
+      (error: unknown) => this.fail(new DiskWriteError(request.fileLabel, error)),
+    );
+    const seen = request.onBatch
+      ? (this.batchChain = this.batchChain.then(() =>
+          request.onBatch?.(batch.buffer, length),
+        ))
+      : undefined;
+    void Promise.all([
+      write,
+      seen?.catch((error: unknown) => this.fail(error as Error)),
+    ]).then(() => this.batchDone(batch));
+  }
+
+  private batchDone(batch: Batch): void {
+    this.writesInFlight--;
+    batch.fill = 0;
+    if (this.writesInFlight === 0) this.whenDrained?.();
+    if (this.failure) {
+      this.free.push(batch);
+    } else if (!this.current && this.remaining > 0) {
+      this.current = batch;
+      if (this.pausedForDisk) {
+        this.pausedForDisk = false;
+        this.socket?.resume();
+      }
+    } else {
+      this.free.push(batch);
+    }
+    this.check();
+  }
+
+  private sourceClosed(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.type === undefined) {
+      this.fail(
+        this.headerFill === 0
+          ? new UnexpectedReplyError(this.peer, 'connection closed without a reply')
+          : new TruncatedFrameError(`${this.headerFill} of ${HEADER_SIZE} header bytes`),
+      );
+    } else if (this.type === MessageType.error && this.remaining === 0) {
+      this.fail(
+        new RemoteError(this.peer, Buffer.concat(this.errorText).toString('utf8')),
+      );
+    } else if (this.remaining > 0) {
+      this.fail(
+        new TruncatedFrameError(`received ${this.received} of ${this.length} file bytes`),
+      );
+    }
+    this.check();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.socket?.destroy();
+    this.check();
+  }
+
+  private graceTimer: NodeJS.Timeout | undefined;
+
+  /** Settles once failed, or once every byte is on disk and the source is done. */
+  private check(): void {
+    if (!this.settle) return;
+    if (this.failure) return this.finish();
+    const bodyDone = this.type === MessageType.reply && this.remaining === 0;
+    if (!bodyDone || this.writesInFlight > 0) return;
+    if (this.ended) return this.finish();
+    // The original closes right after the body; a source that neither closes
+    // nor sends more within the grace is done with too.
+    this.graceTimer ??= setTimeout(() => this.finish(), CLOSE_GRACE_MS);
+  }
+
+  private finish(): void {
+    clearTimeout(this.graceTimer);
+    const settle = this.settle;
+    this.settle = undefined;
+    settle?.();
+  }
+
+  private whenDrained: (() => void) | undefined;
+
+  private drained(): Promise<void> {
+    if (this.writesInFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.whenDrained = resolve));
+  }
+}
