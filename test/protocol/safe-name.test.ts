@@ -3,6 +3,7 @@ import {describe, test} from 'node:test';
 import {UnsafeNameError} from '../../source/protocol/errors.js';
 import {
   assertSafeName,
+  downloadFileName,
   MAX_NAME_BYTES,
   unsafeNameReason,
 } from '../../source/protocol/safe-name.js';
@@ -85,5 +86,20 @@ describe('unsafeNameReason', () => {
     for (const name of ['', '.', '..', '/etc/passwd', 'a\\b', 'a\nb']) {
       assert.throws(() => assertSafeName(name), UnsafeNameError, JSON.stringify(name));
     }
+  });
+});
+
+describe('downloadFileName', () => {
+  test('leading dots become underscores, so a peer cannot plant a hidden file', () => {
+    assert.equal(downloadFileName('.bashrc'), '_bashrc');
+    assert.equal(downloadFileName('..hidden'), '__hidden');
+    assert.equal(downloadFileName('...'), '___');
+    assert.equal(downloadFileName('notes.txt'), 'notes.txt');
+    assert.equal(downloadFileName('x..'), 'x..');
+  });
+
+  test('unsafe names are still refused', () => {
+    assert.throws(() => downloadFileName('../.bashrc'), UnsafeNameError);
+    assert.throws(() => downloadFileName('..'), UnsafeNameError);
   });
 });
