@@ -19,6 +19,7 @@ import {
   type ResolvedOptions,
 } from './node-options.js';
 import {Overlay, type OverlayEvents} from './overlay/overlay.js';
+import {OverlayMessageType} from '../protocol/overlay-messages.js';
 import {createDispatcher, type HandlerTable} from './request-dispatch.js';
 import {
   SearchRouter,
@@ -55,6 +56,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
   private readonly partLog = (level: LogLevel, message: string): void =>
     this.log(level, message);
   private stabilizer: NodeJS.Timeout | undefined;
+  private topUpTimer: NodeJS.Timeout | undefined;
   private listeningPort = 0;
   private state: 'new' | 'open' | 'closing' | 'closed' = 'new';
   private closing: Promise<void> | undefined;
@@ -156,6 +158,8 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
         ),
       [MessageType.quit]: (request, reply) =>
         this.overlay.answerQuit(request.data.toString('utf8'), reply),
+      [OverlayMessageType.handover]: (request, reply) =>
+        this.overlay.answerHandover(request.data.toString('utf8'), request.remote, reply),
       [MessageType.size]: (request, reply) =>
         answerSize(this.fileIndex.catalog, request.data.toString('utf8'), reply),
     };
@@ -182,6 +186,13 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       );
       this.stabilizer.unref();
     }
+    if (this.options.topUpIntervalMs > 0) {
+      this.topUpTimer = setInterval(
+        () => void this.overlay.topUp(),
+        this.options.topUpIntervalMs,
+      );
+      this.topUpTimer.unref();
+    }
     const maxPeers = this.maxPeers === 0 ? 'unlimited' : String(this.maxPeers);
     this.log('info', `listening as ${this.id} (max peers ${maxPeers})`);
     this.emit('listening', {id: this.id, port: this.port});
@@ -197,6 +208,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     const wasOpen = this.state === 'open';
     this.state = 'closing';
     clearInterval(this.stabilizer);
+    clearInterval(this.topUpTimer);
     await this.transferEngine.stopAll();
     if (wasOpen) await this.overlay.leave();
     const serverClosed = this.server.close();

@@ -105,6 +105,37 @@ export const LIMIT_DEFAULTS = {
     unit: 'bytes',
     what: 'data of any other reply frame (a QUER ack echoes the key)',
   },
+  // ---- the overlay (overlay/*.ts) ----
+  'join-contacts': {
+    value: 24,
+    unit: 'count',
+    what: 'peers asked (NAME, LIST, JOIN) during one join or rebuild',
+  },
+  'join-walk': {
+    value: 4,
+    unit: 'count',
+    what: 'steps of the random walk (LIST, pick one) that finds each further neighbour',
+  },
+  'handover-attempts': {
+    value: 2,
+    unit: 'count',
+    what: 'neighbours a full node asks (HAND) to make room for one JOIN',
+  },
+  'handover-timeout': {
+    value: 5_000,
+    unit: 'ms',
+    what: 'a HAND: from sent until the neighbour has linked to the newcomer',
+  },
+  'top-up-interval': {
+    value: 3_000,
+    unit: 'ms',
+    what: 'between two background looks for more neighbours, while below max-peers',
+  },
+  'top-up-backoff': {
+    value: 16,
+    unit: 'count',
+    what: 'intervals skipped at most after background looks that found no one',
+  },
   // ---- shares (files/share-walker.ts) ----
   'share-files': {
     value: 100_000,

@@ -1,5 +1,6 @@
 import {realpathSync} from 'node:fs';
 import path from 'node:path';
+import {limitDefault} from './limits.js';
 import {detectAdvertisedHost} from './net/advertised-host.js';
 import {DEFAULT_CLIENT_LIMITS} from './net/peer-client.js';
 import type {PoolLimits} from './net/outgoing-pool.js';
@@ -18,6 +19,8 @@ export type FilerNodeOptions = {
   downloadDir?: string;
   /** Liveness check period; 0 turns the stabilizer off. */
   stabilizeIntervalMs?: number;
+  /** Background look for more neighbours while below max-peers; 0 = never. */
+  topUpIntervalMs?: number;
   connectTimeoutMs?: number;
   /** Longest silence while waiting for reply bytes. */
   replyTimeoutMs?: number;
@@ -47,6 +50,7 @@ export function resolveOptions(options: FilerNodeOptions): ResolvedOptions {
     maxPeers: options.maxPeers ?? 5,
     downloadDir: realDirectory(options.downloadDir ?? process.cwd()),
     stabilizeIntervalMs: options.stabilizeIntervalMs ?? 3_000,
+    topUpIntervalMs: options.topUpIntervalMs ?? limitDefault('top-up-interval'),
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CLIENT_LIMITS.connectTimeoutMs,
     replyTimeoutMs: options.replyTimeoutMs ?? DEFAULT_CLIENT_LIMITS.replyTimeoutMs,
     replyDeadlineMs: options.replyDeadlineMs ?? DEFAULT_CLIENT_LIMITS.replyDeadlineMs,

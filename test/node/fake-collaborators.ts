@@ -49,6 +49,18 @@ export class FakeNetwork {
     this.peers.has(`${address.host}:${address.port}`);
 }
 
+/** A deterministic stand-in for Math.random (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = state;
+    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
+    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
 export class FakeClock {
   constructor(public now = 1_000_000) {}
   readonly read = (): number => this.now;

@@ -508,7 +508,7 @@ test(
 );
 
 test(
-  'a node that joins through a full contact links both ways with its neighbours',
+  'a node that joins through a full contact gets two neighbours: the contact hands one of its links over',
   SHORT,
   async (t) => {
     const network = testNetwork(t);
@@ -522,15 +522,20 @@ test(
     await join(right, full, 1);
     assert.deepEqual(peerIds(full), [left.id, right.id].sort(), 'the contact is full');
 
-    const refused = await sendRaw(
-      full,
-      MessageType.join,
-      `${late.id} 127.0.0.1 ${late.port}`,
-    );
-    assert.deepEqual(frameTexts(refused), ['ERRO Join: too many peers']);
     assert.equal(await join(late, full), 2);
-    assert.deepEqual(peerIds(late), [left.id, right.id].sort());
-    assert.ok(peerIds(left).includes(late.id), 'left knows the newcomer');
-    assert.ok(peerIds(right).includes(late.id), 'right knows the newcomer');
+    const [handed] = peerIds(late).filter((id) => id !== full.id);
+    const other = handed === left.id ? right : left;
+    assert.ok(
+      handed === left.id || handed === right.id,
+      'late links to a neighbour of full',
+    );
+    assert.deepEqual(peerIds(full), [late.id, other.id].sort());
+    const handedNode = handed === left.id ? left : right;
+    assert.deepEqual(
+      peerIds(handedNode),
+      [late.id],
+      'the link full–handed is now late–handed',
+    );
+    assert.ok(isConnected([left, full, right, late]), 'still one network');
   },
 );

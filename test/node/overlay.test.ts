@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {Overlay, QUIT_TIMEOUT_MS} from '../../source/node/overlay/overlay.js';
+import {
+  Overlay,
+  QUIT_TIMEOUT_MS,
+  type OverlayLimits,
+} from '../../source/node/overlay/overlay.js';
 import type {PeerInfo} from '../../source/node/types.js';
 import {MessageType, ReplyText} from '../../source/protocol/messages.js';
 import {
@@ -9,12 +13,17 @@ import {
   RecordingLog,
   RecordingReply,
   reply,
+  seededRandom,
   type ScriptedPeer,
 } from './fake-collaborators.js';
 
 const SELF = {id: '10.0.0.1:9000', host: '10.0.0.1', port: 9000};
 
-function makeOverlay(network: FakeNetwork, maxPeers = 5) {
+function makeOverlay(
+  network: FakeNetwork,
+  maxPeers = 5,
+  limits: Partial<OverlayLimits> = {},
+) {
   const log = new RecordingLog();
   const overlay = new Overlay({
     self: () => SELF,
@@ -23,6 +32,8 @@ function makeOverlay(network: FakeNetwork, maxPeers = 5) {
     request: network.request,
     probe: network.probe,
     log: log.log,
+    random: seededRandom(7),
+    limits,
   });
   const added: string[] = [];
   const removed: string[] = [];
@@ -56,19 +67,29 @@ function originalPeer(id: string, knows: string[], options: {full?: boolean} = {
 }
 
 describe('Overlay.buildPeers', () => {
-  test('joins the contact and, depth first, the peers it lists within the hops', async () => {
+  test('asks the contact NAME and LIST and joins it; with hops 1 nothing more', async () => {
+    const network = new FakeNetwork();
+    network.set('10.0.0.2:1', originalPeer('10.0.0.2:1', ['10.0.0.3:1']));
+    network.set('10.0.0.3:1', originalPeer('10.0.0.3:1', []));
+    const {overlay, added} = makeOverlay(network);
+    assert.equal(await overlay.buildPeers('10.0.0.2', 1, 1), 1);
+    assert.deepEqual(added, ['10.0.0.2:1']);
+    assert.deepEqual(
+      network.sent.map((sent) => `${sent.type} ${sent.to}`),
+      ['NAME 10.0.0.2:1', 'LIST 10.0.0.2:1', 'JOIN 10.0.0.2:1'],
+    );
+    assert.equal(network.sent[2]?.data, `${SELF.id} ${SELF.host} ${SELF.port}`);
+  });
+
+  test('finds each further neighbour at the end of a random walk from the contact', async () => {
     const network = new FakeNetwork();
     network.set('10.0.0.2:1', originalPeer('10.0.0.2:1', ['10.0.0.3:1']));
     network.set('10.0.0.3:1', originalPeer('10.0.0.3:1', ['10.0.0.4:1']));
     network.set('10.0.0.4:1', originalPeer('10.0.0.4:1', []));
     const {overlay, added} = makeOverlay(network);
-    assert.equal(await overlay.buildPeers('10.0.0.2', 1, 2), 2);
-    assert.deepEqual(added, ['10.0.0.2:1', '10.0.0.3:1'], 'hops 2 stops before 10.0.0.4');
-    assert.deepEqual(network.sent[1], {
-      to: '10.0.0.2:1',
-      type: MessageType.join,
-      data: `${SELF.id} ${SELF.host} ${SELF.port}`,
-    });
+    assert.equal(await overlay.buildPeers('10.0.0.2', 1), 3);
+    // The walk 2 → 3 → 4 ends at 4; the next one's last new peer is 3.
+    assert.deepEqual(added, ['10.0.0.2:1', '10.0.0.4:1', '10.0.0.3:1']);
   });
 
   test('a full contact is still asked for its peers, so the join goes on past it', async () => {
@@ -93,13 +114,40 @@ describe('Overlay.buildPeers', () => {
   test('stops at max-peers, skips itself and never asks a contact twice', async () => {
     const network = new FakeNetwork();
     const ids = ['10.0.0.2:1', '10.0.0.3:1', '10.0.0.4:1'];
-    for (const id of ids) network.set(id, originalPeer(id, [...ids, SELF.id]));
+    for (const id of ids) network.set(id, originalPeer(id, [SELF.id]));
+    network.set('10.0.0.2:1', originalPeer('10.0.0.2:1', [...ids, SELF.id]));
     const {overlay, added} = makeOverlay(network, 2);
     await overlay.buildPeers('10.0.0.2', 1, 5);
-    assert.deepEqual(added, ['10.0.0.2:1', '10.0.0.3:1']);
+    assert.equal(added.length, 2);
+    assert.equal(added[0], '10.0.0.2:1');
     assert.equal(network.sent.filter((sent) => sent.to === SELF.id).length, 0);
     const names = network.sentOf(MessageType.name).map((sent) => sent.to);
     assert.deepEqual(names, [...new Set(names)]);
+  });
+
+  test('with one slot left, a contact that looks full is not asked to JOIN', async () => {
+    const network = new FakeNetwork();
+    const many = ['10.0.0.5:1', '10.0.0.6:1', '10.0.0.7:1'];
+    network.set('10.0.0.2:1', originalPeer('10.0.0.2:1', ['10.0.0.3:1']));
+    network.set('10.0.0.3:1', originalPeer('10.0.0.3:1', many));
+    const {overlay, added} = makeOverlay(network, 2);
+    await overlay.buildPeers('10.0.0.2', 1, 2);
+    assert.deepEqual(added, ['10.0.0.2:1']);
+    assert.deepEqual(
+      network.sentOf(MessageType.join).map((sent) => sent.to),
+      ['10.0.0.2:1'],
+    );
+  });
+
+  test('a join asks at most join-contacts peers', async () => {
+    const network = new FakeNetwork();
+    const ids = Array.from({length: 30}, (_, n) => `10.0.2.${n}:1`);
+    for (const id of ids) network.set(id, originalPeer(id, ids, {full: true}));
+    const {overlay} = makeOverlay(network, 5, {joinContacts: 4});
+    await overlay.buildPeers('10.0.2.0', 1, 3);
+    // The contact (NAME, LIST, JOIN), then three walk steps (a LIST each).
+    assert.equal(network.sentOf(MessageType.list).length, 4);
+    assert.equal(network.sentOf(MessageType.name).length, 1);
   });
 
   test('a malformed LIST is skipped with a warning, not thrown', async () => {

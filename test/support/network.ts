@@ -23,8 +23,9 @@ export const DEFAULT_WAIT_MS = 10_000;
 export const MiB = 1024 * 1024;
 
 /**
- * Every test node: on loopback, on a free port, and without the stabilizer,
- * whose timer would make peer lists change at moments no test chose.
+ * Every test node: on loopback, on a free port, and without the stabilizer
+ * and the top-up, whose timers would make peer lists change at moments no
+ * test chose.
  */
 export const TEST_NODE_OPTIONS = {
   port: 0,
@@ -32,6 +33,7 @@ export const TEST_NODE_OPTIONS = {
   advertisedHost: LOOPBACK,
   maxPeers: 5,
   stabilizeIntervalMs: 0,
+  topUpIntervalMs: 0,
 } as const satisfies FilerNodeOptions;
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,32 +1,63 @@
 /**
- * The overlay: which peers this node keeps as neighbours. Joining (the
- * original's buildpeers), the answers to JOIN, LIST and QUIT, liveness checks
- * and leaving. Talks to other peers only through the `request` and `probe`
- * it is given.
+ * The overlay: which peers this node keeps as neighbours. Joining, the
+ * answers to JOIN, LIST, QUIT and HAND, the background top-up, liveness
+ * checks and leaving. Talks to other peers only through the `request` and
+ * `probe` it is given. The design is in docs/overlay.md.
  */
-import {describeError, FilerError, UnexpectedReplyError} from '../../protocol/errors.js';
-import type {Frame} from '../../protocol/frame.js';
+import {describeError, FilerError} from '../../protocol/errors.js';
 import {
-  formatJoin,
   formatListEntry,
-  isValidPeerId,
   MessageType,
   parseJoin,
-  parseListCount,
-  parseListEntry,
   parseQuit,
   ReplyText,
   type PeerAddress,
 } from '../../protocol/messages.js';
+import {
+  formatHandover,
+  HandoverText,
+  OverlayMessageType,
+  parseHandover,
+} from '../../protocol/overlay-messages.js';
 import type {Identity, Log, Reply, Request} from '../collaborators.js';
-import {addressText, expectReplyText} from '../net/peer-client.js';
+import {limitDefault, limitHit} from '../limits.js';
+import {addressText} from '../net/peer-client.js';
 import {TypedEmitter} from '../typed-emitter.js';
 import type {PeerInfo, PeerRemovedReason} from '../types.js';
 import {PeerTable} from './peer-table.js';
+import {
+  askJoin,
+  askList,
+  askName,
+  type ListedPeer,
+  type RemoteDeps,
+} from './remote-peer.js';
+import {isSameHost} from './same-host.js';
+import {TopUpPacer} from './top-up-pacer.js';
 
 export type OverlayEvents = {
   'peer-added': [peer: PeerInfo];
   'peer-removed': [peer: PeerInfo, reason: PeerRemovedReason];
+};
+
+export type OverlayLimits = {
+  /** Peers asked during one join (limit join-contacts). */
+  joinContacts: number;
+  /** Steps of each random walk (limit join-walk). */
+  joinWalk: number;
+  /** Neighbours asked to take a newcomer before a JOIN is refused as full. */
+  handoverAttempts: number;
+  handoverTimeoutMs: number;
+  /** Most ticks skipped by the top-up after fruitless looks. */
+  topUpBackoff: number;
+};
+
+export const DEFAULT_OVERLAY_LIMITS: OverlayLimits = {
+  joinContacts: limitDefault('join-contacts'),
+  joinWalk: limitDefault('join-walk'),
+  handoverAttempts: limitDefault('handover-attempts'),
+  handoverTimeoutMs: limitDefault('handover-timeout'),
+  topUpBackoff: limitDefault('top-up-backoff'),
 };
 
 export type OverlayDeps = {
@@ -37,6 +68,9 @@ export type OverlayDeps = {
   /** True when the peer still accepts connections. */
   probe: (address: PeerAddress) => Promise<boolean>;
   log: Log;
+  /** Uniform in [0, 1), as Math.random (tests pass a seeded one). */
+  random?: () => number;
+  limits?: Partial<OverlayLimits>;
 };
 
 /** Hops of the GUI's Rebuild, as the original. */
@@ -44,15 +78,27 @@ export const REBUILD_HOPS = 3;
 /** QUIT on the way out must not hold the close up for long. */
 export const QUIT_TIMEOUT_MS = 1_000;
 
-type ListedPeer = PeerAddress & {peerId: string};
+/** The state of one join: peers it may still ask, addresses seen, full ones met. */
+type JoinWalk = {budget: number; visited: Set<string>; fullContacts: PeerInfo[]};
 
 export class Overlay extends TypedEmitter<OverlayEvents> {
   private readonly table: PeerTable;
+  private readonly limits: OverlayLimits;
+  private readonly remote: RemoteDeps;
+  private readonly random: () => number;
+  private readonly pacer: TopUpPacer;
   private peerCheck: Promise<void> | undefined;
+  private topUpRunning = false;
+  /** One handover at a time, in either role: two could pick the same link. */
+  private handingOver = false;
 
   constructor(private readonly deps: OverlayDeps) {
     super();
     this.table = new PeerTable(deps.maxPeers);
+    this.limits = {...DEFAULT_OVERLAY_LIMITS, ...deps.limits};
+    this.remote = {request: deps.request, log: deps.log};
+    this.random = deps.random ?? Math.random;
+    this.pacer = new TopUpPacer(this.limits.topUpBackoff);
   }
 
   get size(): number {
@@ -63,16 +109,38 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
     return this.table.list();
   }
 
+  // ---- joining ---------------------------------------------------------------
+
   /**
-   * Joins the network through a contact, depth first, as the original's
-   * buildpeers; but a full contact is still asked for its LIST, so nodes that
-   * join one after another do not end up in separate islands.
+   * Joins the network through a contact: asks it NAME and LIST and JOINs it;
+   * then, unless `hops` is 1, finds each further neighbour at the end of a
+   * random walk from the contact (join-walk steps of LIST), so that links
+   * land all over the network rather than around the contact. Stops when the
+   * peer list is full or join-contacts peers were asked. A full filer-tui
+   * peer makes room (see answerJoin).
    */
   async buildPeers(host: string, port: number, hops = 2): Promise<number> {
     const before = this.table.size;
-    const fullContacts: PeerInfo[] = [];
-    await this.buildFrom({host, port}, hops, new Set(), fullContacts);
-    const first = fullContacts[0];
+    const walk: JoinWalk = {
+      budget: this.limits.joinContacts,
+      visited: new Set(),
+      fullContacts: [],
+    };
+    const contact: PeerAddress = {host, port};
+    const contactId = await this.visit(contact, walk);
+    if (contactId !== undefined && hops > 1) {
+      const start = {...contact, peerId: contactId};
+      while (this.deps.isOpen() && this.table.room() > 0 && walk.budget > 0) {
+        const next = await this.randomWalk(start, walk);
+        if (next && walk.budget > 0 && !walk.visited.has(addressText(next))) {
+          await this.visit(next, walk);
+        }
+      }
+      if (walk.budget <= 0 && this.table.room() > 0) {
+        limitHit(this.deps.log, 'join-contacts', contactId, 'join stopped');
+      }
+    }
+    const first = walk.fullContacts[0];
     if (this.table.size === 0 && first && this.deps.isOpen()) {
       // Every contact was full: keep a one-way link so this node can still search.
       this.addPeer(first, `one-way link to ${first.id} (its peer list is full)`);
@@ -85,125 +153,242 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
     return this.buildPeers(host, port, REBUILD_HOPS);
   }
 
-  private async buildFrom(
-    address: PeerAddress,
-    hops: number,
-    visited: Set<string>,
-    fullContacts: PeerInfo[],
-  ): Promise<void> {
-    const contact = addressText(address);
-    if (!this.deps.isOpen() || this.table.isFull() || hops <= 0 || visited.has(contact))
-      return;
-    visited.add(contact);
+  /** NAME, LIST and (if worth it) JOIN one peer; its id, unless unreachable or us. */
+  private async visit(address: PeerAddress, walk: JoinWalk): Promise<string | undefined> {
+    walk.visited.add(addressText(address));
+    walk.budget--;
     const self = this.deps.self();
-    let peerId: string;
-    try {
-      const frames = await this.deps.request(address, MessageType.name);
-      peerId = expectReplyText(address, frames, 'NAME');
-      if (!isValidPeerId(peerId)) {
-        throw new UnexpectedReplyError(contact, 'NAME reply is not a valid host:port');
-      }
-    } catch (error) {
-      this.deps.log('warn', `cannot join through ${contact}: ${describeError(error)}`);
-      return;
+    const peerId = await askName(this.remote, address, 'cannot join through');
+    if (peerId === undefined || peerId === self.id) return undefined;
+    if (this.table.has(peerId)) return peerId;
+    const listed = await askList(this.remote, address);
+    if (this.worthJoining(listed.filter((peer) => peer.peerId !== self.id).length)) {
+      const answer = await this.join(address, peerId);
+      if (answer === 'full') walk.fullContacts.push({id: peerId, ...address});
     }
-    if (peerId === self.id) return;
-    if (!this.table.has(peerId)) {
-      const outcome = await this.askToJoin(address, peerId);
-      if (outcome === 'refused') return;
-      if (outcome === 'full') fullContacts.push({id: peerId, ...address});
-    }
-    for (const next of await this.listPeersOf(address)) {
-      if (next.peerId === self.id) continue;
-      await this.buildFrom(next, hops - 1, visited, fullContacts);
-    }
+    return peerId;
   }
 
-  private async askToJoin(
+  /**
+   * Walks join-walk steps from `start`, each to a random peer of the LIST of
+   * the last; returns the last peer met that is neither us nor a neighbour
+   * yet. Each LIST counts against the join's budget.
+   */
+  private async randomWalk(
+    start: ListedPeer,
+    walk: Pick<JoinWalk, 'budget'>,
+  ): Promise<ListedPeer | undefined> {
+    const selfId = this.deps.self().id;
+    let here = start;
+    let found: ListedPeer | undefined;
+    for (let step = 0; step < this.limits.joinWalk && walk.budget > 0; step++) {
+      walk.budget--;
+      const next = this.pick(
+        (await askList(this.remote, here)).filter((peer) => peer.peerId !== selfId),
+      );
+      if (!next) break;
+      here = next;
+      if (!this.table.has(next.peerId)) found = next;
+    }
+    return found;
+  }
+
+  /**
+   * A full filer-tui contact answers JOIN by handing over one of its
+   * neighbours, which links to us too: two slots. With one slot left, a
+   * contact that looks full is skipped rather than overfilling us.
+   */
+  private worthJoining(contactPeers: number): boolean {
+    return (
+      this.table.room() >= 2 || this.table.size === 0 || contactPeers < this.deps.maxPeers
+    );
+  }
+
+  /** JOIN, then the contact becomes a neighbour if it took us. */
+  private async join(
     address: PeerAddress,
     peerId: string,
   ): Promise<'joined' | 'full' | 'refused'> {
-    const self = this.deps.self();
-    const joinData = formatJoin({peerId: self.id, host: self.host, port: self.port});
-    const reply = await this.deps
-      .request(address, MessageType.join, joinData)
-      .catch((error: unknown) => error as Error);
-    const joinReply = reply instanceof Error ? undefined : reply[0];
-    const replyText = joinReply?.data.toString('utf8') ?? '';
-    if (
-      joinReply?.type === MessageType.reply ||
-      replyText.startsWith('Join: peer already')
-    ) {
-      // "already inserted" means the contact lists us: the link exists both ways.
-      this.addPeer({id: peerId, ...address});
-      return 'joined';
-    }
-    if (replyText === ReplyText.joinTooMany) {
-      this.deps.log('info', `${peerId} is full; asking it for its peers`);
-      return 'full';
-    }
-    const reason =
-      reply instanceof Error ? describeError(reply) : replyText || 'no reply';
-    this.deps.log('warn', `${peerId} refused JOIN: ${reason}`);
+    const answer = await askJoin(this.remote, address, peerId, this.deps.self());
+    if (answer !== 'accepted') return answer;
+    if (this.addPeer({id: peerId, ...address}) || this.table.has(peerId)) return 'joined';
+    // A handover filled the last slot meanwhile: undo the link on its side.
+    this.deps.log('info', `no room left for ${peerId}; saying QUIT to it`);
+    await this.sayQuit({id: peerId, ...address});
     return 'refused';
   }
 
-  /** LIST of a remote peer; malformed entries are skipped. */
-  private async listPeersOf(address: PeerAddress): Promise<ListedPeer[]> {
-    let frames: Frame[];
+  // ---- the background top-up --------------------------------------------------
+
+  /**
+   * One background look for another neighbour, while below max-peers: LIST a
+   * random neighbour, and JOIN a random peer it lists that is not ours yet
+   * (confirmed by NAME). Paced by TopUpPacer; one look at a time.
+   */
+  async topUp(): Promise<void> {
+    if (!this.deps.isOpen() || this.table.room() === 0 || this.table.size === 0) return;
+    if (this.topUpRunning || !this.pacer.mayLook()) return;
+    this.topUpRunning = true;
     try {
-      frames = await this.deps.request(address, MessageType.list);
-    } catch (error) {
-      this.deps.log(
-        'warn',
-        `LIST from ${addressText(address)} failed: ${describeError(error)}`,
-      );
-      return [];
+      if (await this.lookForNeighbour()) this.pacer.found();
+      else this.pacer.foundNone();
+    } finally {
+      this.topUpRunning = false;
     }
-    const [countFrame, ...entryFrames] = frames;
-    if (countFrame?.type !== MessageType.reply) return [];
-    let count: number;
-    try {
-      count = Math.min(
-        parseListCount(countFrame.data.toString('utf8')),
-        entryFrames.length,
-      );
-    } catch (error) {
-      this.deps.log('warn', `LIST from ${addressText(address)}: ${describeError(error)}`);
-      return [];
-    }
-    const entries: ListedPeer[] = [];
-    for (const frame of entryFrames.slice(0, count)) {
-      try {
-        entries.push(parseListEntry(frame.data.toString('utf8')));
-      } catch {
-        this.deps.log(
-          'warn',
-          `skipped a malformed LIST entry from ${addressText(address)}`,
-        );
-      }
-    }
-    return entries;
   }
+
+  private async lookForNeighbour(): Promise<boolean> {
+    const via = this.pick(this.table.list());
+    if (!via) return false;
+    const candidate = await this.randomWalk(
+      {...via, peerId: via.id},
+      {budget: this.limits.joinWalk},
+    );
+    if (!candidate) return false;
+    const peerId = await askName(this.remote, candidate, 'top-up: cannot reach');
+    if (peerId !== candidate.peerId || this.table.has(peerId)) return false;
+    if (this.table.room() === 1) {
+      const theirs = await askList(this.remote, candidate);
+      if (!this.worthJoining(theirs.length)) return false;
+    }
+    return (await this.join(candidate, peerId)) === 'joined';
+  }
+
+  private pick<T>(items: readonly T[]): T | undefined {
+    return items[Math.floor(this.random() * items.length)];
+  }
+
+  // ---- handing a link over to a newcomer ------------------------------------
+
+  /**
+   * Makes room for a newcomer while full: asks a neighbour N (HAND) to link
+   * to the newcomer instead of to us; once it has, N is swapped for the
+   * newcomer here. The link N–us becomes N–newcomer–us: nobody loses a
+   * neighbour, no path is cut, and the newcomer gains two.
+   */
+  private async handOver(newcomer: PeerInfo): Promise<boolean> {
+    if (this.handingOver || !this.deps.isOpen()) return false;
+    this.handingOver = true;
+    try {
+      const self = this.deps.self();
+      const data = formatHandover({
+        fromId: self.id,
+        newcomer: {peerId: newcomer.id, host: newcomer.host, port: newcomer.port},
+      });
+      const neighbours = this.shuffled(
+        this.table.list().filter((peer) => !this.table.isOriginal(peer.id)),
+      ).slice(0, this.limits.handoverAttempts);
+      for (const neighbour of neighbours) {
+        const answer = await this.deps
+          .request(neighbour, OverlayMessageType.handover, data, {
+            timeoutMs: this.limits.handoverTimeoutMs,
+          })
+          .catch((error: unknown) => error as Error);
+        if (answer instanceof Error) {
+          this.deps.log(
+            'debug',
+            `HAND to ${neighbour.id} failed: ${describeError(answer)}`,
+          );
+          continue;
+        }
+        const first = answer[0];
+        if (!first) {
+          this.table.markOriginal(neighbour.id);
+          continue;
+        }
+        if (first.type !== MessageType.reply) continue;
+        if (!this.table.replace(neighbour.id, newcomer)) return false;
+        this.deps.log(
+          'info',
+          `peer ${neighbour.id} handed over to ${newcomer.id} to make room for it`,
+        );
+        this.emit('peer-removed', neighbour, 'removed');
+        this.emit('peer-added', {...newcomer});
+        return true;
+      }
+      return false;
+    } finally {
+      this.handingOver = false;
+    }
+  }
+
+  /** HAND from a neighbour: link to the newcomer it names, in its place. */
+  async answerHandover(text: string, remote: string, reply: Reply): Promise<void> {
+    let handover;
+    try {
+      handover = parseHandover(text);
+    } catch {
+      return reply.send(MessageType.error, HandoverText.incorrect);
+    }
+    const {fromId, newcomer} = handover;
+    const from = this.table.get(fromId);
+    if (!from) return reply.send(MessageType.error, HandoverText.notAPeer(fromId));
+    if (!isSameHost(remote, from.host)) {
+      return reply.send(MessageType.error, HandoverText.notFromPeer(fromId));
+    }
+    if (newcomer.peerId === this.deps.self().id || this.table.has(newcomer.peerId)) {
+      return reply.send(MessageType.error, HandoverText.alreadyLinked(newcomer.peerId));
+    }
+    if (this.handingOver || !this.deps.isOpen()) {
+      return reply.send(MessageType.error, HandoverText.busy);
+    }
+    this.handingOver = true;
+    try {
+      const peer = {id: newcomer.peerId, host: newcomer.host, port: newcomer.port};
+      if (!(await this.linkInPlaceOf(from, peer))) {
+        return await reply.send(MessageType.error, HandoverText.cannotLink(peer.id));
+      }
+      return await reply.send(MessageType.reply, HandoverText.linked(peer.id));
+    } finally {
+      this.handingOver = false;
+    }
+  }
+
+  private async linkInPlaceOf(from: PeerInfo, newcomer: PeerInfo): Promise<boolean> {
+    const peerId = await askName(this.remote, newcomer, 'HAND: cannot reach');
+    if (peerId !== newcomer.id) return false;
+    const answer = await askJoin(this.remote, newcomer, peerId, this.deps.self());
+    if (answer !== 'accepted' || this.table.has(newcomer.id)) return false;
+    const replaced = this.table.replace(from.id, newcomer);
+    if (!replaced && !this.table.add(newcomer)) return false;
+    this.deps.log(
+      'info',
+      `linked to ${newcomer.id} in place of ${from.id}, at its request`,
+    );
+    if (replaced) this.emit('peer-removed', replaced, 'removed');
+    this.emit('peer-added', {...newcomer});
+    return true;
+  }
+
+  private shuffled<T>(items: T[]): T[] {
+    for (let index = items.length - 1; index > 0; index--) {
+      const other = Math.floor(this.random() * (index + 1));
+      [items[index], items[other]] = [items[other] as T, items[index] as T];
+    }
+    return items;
+  }
+
+  // ---- removal, liveness, leaving ----------------------------------------------
 
   /** Sends QUIT to the peer, then forgets it. */
   async removePeer(peerId: string): Promise<void> {
     const peer = this.table.get(peerId);
     if (!peer)
       throw new FilerError('ERR_UNKNOWN_PEER', `${peerId} is not in the peer list`);
+    await this.sayQuit(peer);
+    this.forgetPeer(peerId, 'removed');
+  }
+
+  private async sayQuit(peer: PeerInfo): Promise<void> {
     try {
       const frames = await this.deps.request(peer, MessageType.quit, this.deps.self().id);
       this.deps.log(
         'debug',
-        `${peerId} answered QUIT: ${frames[0]?.data.toString('utf8') ?? ''}`,
+        `${peer.id} answered QUIT: ${frames[0]?.data.toString('utf8') ?? ''}`,
       );
     } catch (error) {
-      this.deps.log(
-        'warn',
-        `QUIT to ${peerId} failed (${describeError(error)}); removed anyway`,
-      );
+      this.deps.log('warn', `QUIT to ${peer.id} failed (${describeError(error)})`);
     }
-    this.forgetPeer(peerId, 'removed');
   }
 
   /** The stabilizer: drops every peer that no longer accepts connections. */
@@ -245,6 +430,10 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
     }
   }
 
+  /**
+   * The original's JOIN, except that a full node tries to make room by
+   * handing a neighbour over to the newcomer before it says "too many".
+   */
   async answerJoin(text: string, reply: Reply): Promise<void> {
     let join;
     try {
@@ -252,9 +441,15 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
     } catch {
       return reply.send(MessageType.error, ReplyText.joinIncorrect);
     }
-    if (this.table.isFull()) return reply.send(MessageType.error, ReplyText.joinTooMany);
     const peer = {id: join.peerId, host: join.host, port: join.port};
-    if (join.peerId !== this.deps.self().id && this.addPeer(peer)) {
+    const isNew = join.peerId !== this.deps.self().id && !this.table.has(join.peerId);
+    if (this.table.isFull()) {
+      if (isNew && (await this.handOver(peer))) {
+        return reply.send(MessageType.reply, ReplyText.joinAdded(join.peerId));
+      }
+      return reply.send(MessageType.error, ReplyText.joinTooMany);
+    }
+    if (isNew && this.addPeer(peer)) {
       return reply.send(MessageType.reply, ReplyText.joinAdded(join.peerId));
     }
     return reply.send(MessageType.error, ReplyText.joinAlreadyInserted(join.peerId));
@@ -279,6 +474,8 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
   private forgetPeer(peerId: string, reason: PeerRemovedReason): void {
     const peer = this.table.remove(peerId);
     if (!peer) return;
+    // A free slot: the next top-up tick looks for a new neighbour at once.
+    this.pacer.reset();
     const why = {quit: 'it left', unreachable: 'unreachable', removed: 'removed'}[reason];
     this.deps.log(
       reason === 'unreachable' ? 'warn' : 'info',

@@ -1,0 +1,112 @@
+/**
+ * The overlay's questions to another peer, in the original's messages: its
+ * name, its peer list, and whether it takes this node as a neighbour. Each
+ * answer is checked; a failure is one log line and a plain result, never a
+ * throw, since every peer may be gone or hostile.
+ */
+import {describeError, UnexpectedReplyError} from '../../protocol/errors.js';
+import type {Frame} from '../../protocol/frame.js';
+import {
+  formatJoin,
+  isValidPeerId,
+  MessageType,
+  parseListCount,
+  parseListEntry,
+  ReplyText,
+  type PeerAddress,
+} from '../../protocol/messages.js';
+import type {Identity, Log, Request} from '../collaborators.js';
+import {addressText, expectReplyText} from '../net/peer-client.js';
+
+export type RemoteDeps = {request: Request; log: Log};
+
+export type ListedPeer = PeerAddress & {peerId: string};
+
+/** `accepted`: the peer lists this node now (added, or already inserted). */
+export type JoinAnswer = 'accepted' | 'full' | 'refused';
+
+/** The id the peer at `address` gives; undefined (and a warning) when none. */
+export async function askName(
+  {request, log}: RemoteDeps,
+  address: PeerAddress,
+  context: string,
+): Promise<string | undefined> {
+  try {
+    const frames = await request(address, MessageType.name);
+    const peerId = expectReplyText(address, frames, 'NAME');
+    if (!isValidPeerId(peerId)) {
+      throw new UnexpectedReplyError(
+        addressText(address),
+        'NAME reply is not a valid host:port',
+      );
+    }
+    return peerId;
+  } catch (error) {
+    log('warn', `${context} ${addressText(address)}: ${describeError(error)}`);
+    return undefined;
+  }
+}
+
+/** LIST of a remote peer; malformed entries are skipped, a failure is an empty list. */
+export async function askList(
+  {request, log}: RemoteDeps,
+  address: PeerAddress,
+): Promise<ListedPeer[]> {
+  let frames: Frame[];
+  try {
+    frames = await request(address, MessageType.list);
+  } catch (error) {
+    log('warn', `LIST from ${addressText(address)} failed: ${describeError(error)}`);
+    return [];
+  }
+  const [countFrame, ...entryFrames] = frames;
+  if (countFrame?.type !== MessageType.reply) return [];
+  let count: number;
+  try {
+    count = Math.min(
+      parseListCount(countFrame.data.toString('utf8')),
+      entryFrames.length,
+    );
+  } catch (error) {
+    log('warn', `LIST from ${addressText(address)}: ${describeError(error)}`);
+    return [];
+  }
+  const entries: ListedPeer[] = [];
+  for (const frame of entryFrames.slice(0, count)) {
+    try {
+      entries.push(parseListEntry(frame.data.toString('utf8')));
+    } catch {
+      log('warn', `skipped a malformed LIST entry from ${addressText(address)}`);
+    }
+  }
+  return entries;
+}
+
+/** Sends JOIN; the caller decides what to do with the answer. */
+export async function askJoin(
+  {request, log}: RemoteDeps,
+  address: PeerAddress,
+  peerId: string,
+  self: Identity,
+): Promise<JoinAnswer> {
+  const joinData = formatJoin({peerId: self.id, host: self.host, port: self.port});
+  const reply = await request(address, MessageType.join, joinData).catch(
+    (error: unknown) => error as Error,
+  );
+  const joinReply = reply instanceof Error ? undefined : reply[0];
+  const replyText = joinReply?.data.toString('utf8') ?? '';
+  // "already inserted" means the peer lists us: the link exists both ways.
+  if (
+    joinReply?.type === MessageType.reply ||
+    replyText.startsWith('Join: peer already')
+  ) {
+    return 'accepted';
+  }
+  if (replyText === ReplyText.joinTooMany) {
+    log('info', `${peerId} is full`);
+    return 'full';
+  }
+  const reason = reply instanceof Error ? describeError(reply) : replyText || 'no reply';
+  log('warn', `${peerId} refused JOIN: ${reason}`);
+  return 'refused';
+}
