@@ -236,7 +236,7 @@ function filesPane(screen: string): string {
   const title = lines[top] as string;
   const peersTitle = title.indexOf('Peer List');
   const right = peersTitle === -1 ? title.length : title.lastIndexOf('╭', peersTitle);
-  const bottom = lines.findIndex((line, index) => index > top && line.startsWith('╰'));
+  const bottom = lines.findIndex((line, index) => index > top && /^[╰╚]/u.test(line));
   return lines
     .slice(top, bottom === -1 ? undefined : bottom + 1)
     .map((line) => line.slice(0, right))

@@ -18,6 +18,8 @@ export const KEY = {
   enter: '\r',
   up: '\u001B[A',
   down: '\u001B[B',
+  right: '\u001B[C',
+  left: '\u001B[D',
   pageUp: '\u001B[5~',
   pageDown: '\u001B[6~',
   home: '\u001B[H',
@@ -99,5 +101,5 @@ export function lineWith(frame: string, text: string): string {
 
 /** The row of the Files pane that carries the selection cursor. */
 export function selectedFileRow(frame: string): string {
-  return frame.split('\n').find((line) => line.startsWith('│›')) ?? '';
+  return frame.split('\n').find((line) => /^[│║]›/u.test(line)) ?? '';
 }

@@ -476,7 +476,7 @@ test(
     const {open} = await setup(t);
     const app = await open();
     await app.press('?');
-    const frame = await app.waitForFrame((text) => text.includes('╭─ Help'), 'the help');
+    const frame = await app.waitForFrame((text) => text.includes('▶ Help'), 'the help');
     for (const text of [
       'Tab Shift-Tab',
       '↑ ↓ PgUp PgDn Home End',
@@ -489,14 +489,14 @@ test(
     ]) {
       assert.ok(frame.includes(text), `help lists ${text}`);
     }
-    assert.doesNotMatch(frame, /╭─ Available Files/, 'the overlay covers the panes');
+    assert.doesNotMatch(frame, /Available Files ·/, 'the overlay covers the panes');
     assert.match(keyBar(frame), /\? help\s+q quit\s+Esc close/);
     await app.press(KEY.escape);
-    await app.waitForFrame((text) => text.includes('╭─ Available Files'), 'closed');
+    await app.waitForFrame((text) => text.includes('Available Files ·'), 'closed');
     await app.press('?');
-    await app.waitForFrame((text) => text.includes('╭─ Help'), 'open');
+    await app.waitForFrame((text) => text.includes('▶ Help'), 'open');
     await app.press('?');
-    await app.waitForFrame((text) => text.includes('╭─ Available Files'), 'closed by ?');
+    await app.waitForFrame((text) => text.includes('Available Files ·'), 'closed by ?');
   },
 );
 
@@ -551,7 +551,7 @@ test('a terminal below 60x15 shows one line instead of the panes', TIMEOUT, asyn
   short.unmount();
   const minimum = await open({columns: 60, rows: 15});
   const frame = await minimum.waitForFrame(
-    (text) => text.includes('Available Files'),
+    (text) => text.includes('Available Files ·'),
     'the panes',
   );
   assert.equal(frame.split('\n').length, 14);
@@ -591,8 +591,8 @@ test(
       'the newest, whole',
     );
     const dialog = lines.findIndex((line) => line.includes('Remove peer'));
-    assert.match(lines[dialog + 1] ?? '', /│Remove 127\.0\.0\.1:\d+ from the peer list/);
-    assert.match(lines[dialog + 2] ?? '', /^╰─+╯$/, 'the dialog is whole');
+    assert.match(lines[dialog + 1] ?? '', /║Remove 127\.0\.0\.1:\d+ from the peer list/);
+    assert.match(lines[dialog + 2] ?? '', /^╚═+╝$/, 'the dialog is whole');
   },
 );
 

@@ -127,7 +127,7 @@ test('prompts: the app’s refusal keeps the prompt open; a good line runs', asy
       : ok(command),
   );
   press('search', 's');
-  actions.edit('   ');
+  actions.insert('   ');
   press('submit');
   assert.deepEqual(session.commands, [], 'blank: nothing sent');
   const {mode} = store.getState();
@@ -135,18 +135,22 @@ test('prompts: the app’s refusal keeps the prompt open; a good line runs', asy
     mode.kind === 'prompt' && mode.error,
     'type a part of the name to search for',
   );
-  actions.edit(' so\n');
+  actions.editKey('ctrl-u');
+  actions.insert(' so');
+  press('submit');
   assert.deepEqual(session.commands, [{kind: 'search', key: ' so'}], 'as typed');
   assert.equal(store.getState().mode.kind, 'browse');
   assert.equal(store.getState().followSearch, ' so');
 
   press('rebuild', 'b');
-  actions.edit('nonsense\n');
+  actions.insert('nonsense');
+  press('submit');
   assert.equal(session.commands.length, 1, 'not host:port: nothing sent');
 
   press('close', 'escape');
   press('add', 'a');
-  actions.edit('/x\n');
+  actions.insert('/x');
+  press('submit');
   assert.deepEqual(session.commands.at(-1), {kind: 'add', path: '/x'});
   await eventually(
     () => notes.some(([, message]) => message.startsWith('add: cannot')),

@@ -1,8 +1,10 @@
 /** The UI state reducer and the synchronous store the key handler reads. */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
+import {lineOf} from '../../source/ui/model/line-editor.js';
 import {
   INITIAL_UI_STATE,
+  promptMode,
   uiReducer,
   type UiState,
 } from '../../source/ui/model/ui-state.js';
@@ -10,30 +12,36 @@ import {UiStore} from '../../source/ui/stores/ui-store.js';
 
 const searchPrompt: UiState = {
   ...INITIAL_UI_STATE,
-  mode: {kind: 'prompt', prompt: 'search', value: 'ab', revision: 0},
+  mode: {kind: 'prompt', prompt: 'search', line: lineOf('ab')},
 };
 
-test('typing clears a refusal; appended text bumps the revision', () => {
+test('typing clears a refusal; keys edit at the cursor', () => {
   const refused = uiReducer(searchPrompt, {
     type: 'refuse',
     prompt: 'search',
     error: 'no',
   });
   assert.equal(refused.mode.kind === 'prompt' && refused.mode.error, 'no');
-  const edited = uiReducer(refused, {type: 'edit', value: 'abc'});
+  const edited = uiReducer(refused, {type: 'insert', text: 'c'});
   assert.deepEqual(edited.mode, {
     kind: 'prompt',
     prompt: 'search',
-    value: 'abc',
-    revision: 0,
+    line: {value: 'abc', cursor: 3},
     error: undefined,
     busy: false,
   });
-  const appended = uiReducer(edited, {type: 'append', text: 'dé'});
-  assert.equal(appended.mode.kind === 'prompt' && appended.mode.value, 'abcdé');
-  assert.equal(appended.mode.kind === 'prompt' && appended.mode.revision, 1);
-  const erased = uiReducer(appended, {type: 'erase'});
-  assert.equal(erased.mode.kind === 'prompt' && erased.mode.value, 'abcd');
+  const moved = uiReducer(edited, {type: 'edit-key', key: 'left'});
+  const inserted = uiReducer(moved, {type: 'insert', text: 'dé'});
+  assert.deepEqual(inserted.mode.kind === 'prompt' && inserted.mode.line, {
+    value: 'abdéc',
+    cursor: 4,
+  });
+  const busy = uiReducer(inserted, {type: 'busy', prompt: 'search'});
+  assert.equal(
+    uiReducer(busy, {type: 'insert', text: 'x'}),
+    busy,
+    'no editing while its submit is checked',
+  );
 });
 
 test('a late refusal only reaches the prompt it was for', () => {
@@ -58,31 +66,17 @@ test('moving the selection stops following the search', () => {
   assert.equal(moved.followSearch, undefined);
 });
 
-test('UiStore applies actions at once and tracks when the prompt input listens', () => {
+test('UiStore applies actions at once and notifies only on a change', () => {
   const store = new UiStore();
   let notified = 0;
   store.subscribe(() => notified++);
-  store.dispatch({
-    type: 'open',
-    mode: {kind: 'prompt', prompt: 'add', value: '', revision: 0},
-  });
+  store.dispatch({type: 'open', mode: promptMode('add')});
   assert.equal(store.getState().mode.kind, 'prompt');
-  assert.equal(store.isPromptListening(), false, 'not until its effect ran');
-  store.promptListening(0);
-  assert.equal(store.isPromptListening(), true);
-  store.dispatch({type: 'edit', value: 'a'});
-  assert.equal(store.isPromptListening(), true, 'typing keeps the input');
-  store.dispatch({type: 'append', text: 'b'});
-  assert.equal(store.isPromptListening(), false, 'remounted for the new text');
-  store.promptListening(1);
-  store.dispatch({type: 'close'});
-  store.dispatch({
-    type: 'open',
-    mode: {kind: 'prompt', prompt: 'search', value: '', revision: 0},
-  });
-  assert.equal(store.isPromptListening(), false, 'a new prompt starts deaf');
+  store.dispatch({type: 'insert', text: 'a'});
+  store.dispatch({type: 'edit-key', key: 'backspace'});
+  store.dispatch({type: 'edit-key', key: 'backspace'});
   store.dispatch({type: 'focus', focus: 'files'});
-  assert.equal(notified, 5, 'no notification when nothing changed');
+  assert.equal(notified, 3, 'no notification when nothing changed');
 });
 
 test('the source list highlight moves and wraps around, as the list did', () => {

@@ -135,13 +135,11 @@ export function App({session, size: fixedSize, verbose = false, onExit}: AppProp
       {mode.kind === 'prompt' ? (
         <Prompt
           prompt={mode.prompt}
-          value={mode.value}
+          line={mode.line}
           error={mode.error}
           busy={mode.busy}
-          revision={mode.revision}
           width={layout.width}
-          onChange={commands.edit}
-          onListening={store.promptListening}
+          top={1 + mainHeight}
         />
       ) : null}
       {mode.kind === 'confirm' ? (

@@ -3,6 +3,7 @@ import {memo} from 'react';
 import type {FileEntry} from '../../node/types.js';
 import {fileRowCells, type FileMark} from '../model/file-row.js';
 import {useScrollWindow} from '../hooks/use-scroll-window.js';
+import {padStartWidth, padWidth} from '../model/text-width.js';
 import type {SearchView} from '../stores/app-store.js';
 import {Pane} from './Pane.js';
 
@@ -33,6 +34,7 @@ export const FilesPane = memo(function FilesPane({
   const {start, end} = useScrollWindow(files.length, selected, rows);
   const inner = width - 2;
   const whereWidth = Math.min(Math.max(Math.floor(inner * 0.34), 10), 28);
+  // Marker and mark, then name, where and size with one space between each.
   const nameWidth = Math.max(inner - 3 - whereWidth - 1 - SIZE_WIDTH - 1, 4);
   const position = files.length === 0 ? '0' : `${selected + 1}/${files.length}`;
   const searchNote = search ? `* ${search.names.size} for "${search.key}"` : undefined;
@@ -47,9 +49,9 @@ export const FilesPane = memo(function FilesPane({
       <Box height={1}>
         <Text dimColor wrap="truncate">
           {'   '}
-          {'name'.padEnd(nameWidth + 1)}
-          {'where'.padEnd(whereWidth + 1)}
-          {'size'.padStart(SIZE_WIDTH)}
+          {padWidth('name', nameWidth + 1)}
+          {padWidth('where', whereWidth + 1)}
+          {padStartWidth('size', SIZE_WIDTH)}
         </Text>
       </Box>
       {files.length === 0 ? (
@@ -66,27 +68,22 @@ export const FilesPane = memo(function FilesPane({
             : 'none';
         const cells = fileRowCells(file, mark);
         const isSelected = index === selected;
+        // Fixed-width cells with a space between: a cut name ends in … and
+        // never runs into the next column.
         return (
           <Box
             key={file.name}
             height={1}
             backgroundColor={isSelected && focused ? 'blue' : undefined}
           >
-            <Text bold={isSelected}>{isSelected ? '›' : ' '}</Text>
-            <Text color="yellow">{cells.mark} </Text>
-            <Box width={nameWidth + 1}>
-              <Text bold={isSelected} wrap="truncate-end">
-                {cells.name}
-              </Text>
-            </Box>
-            <Box width={whereWidth + 1}>
-              <Text color={file.local ? 'green' : undefined} wrap="truncate-end">
-                {cells.where}
-              </Text>
-            </Box>
-            <Box width={SIZE_WIDTH} justifyContent="flex-end">
-              <Text>{cells.size}</Text>
-            </Box>
+            <Text bold={isSelected}>
+              {isSelected ? (focused ? '›' : '·') : ' '}
+              <Text color="yellow">{cells.mark}</Text> {padWidth(cells.name, nameWidth)}{' '}
+              <Text color={file.local ? 'green' : undefined}>
+                {padWidth(cells.where, whereWidth)}
+              </Text>{' '}
+              {padStartWidth(cells.size, SIZE_WIDTH)}
+            </Text>
           </Box>
         );
       })}

@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import {memo} from 'react';
 import type {PeerInfo} from '../../node/types.js';
 import {useScrollWindow} from '../hooks/use-scroll-window.js';
+import {fitWidth} from '../model/text-width.js';
 import {Pane} from './Pane.js';
 
 type Props = {
@@ -33,8 +34,9 @@ export const PeersPane = memo(function PeersPane({
       focused={focused}
     >
       {peers.length === 0 ? (
-        <Text dimColor wrap="truncate-end">
-          {'  '}no peers: b joins through host:port
+        // Wrapped, not cut: the hint must be read whole in a narrow pane.
+        <Text dimColor wrap="wrap">
+          no peers yet: b joins the network through a peer's host:port
         </Text>
       ) : null}
       {peers.slice(start, end).map((peer, offset) => {
@@ -45,9 +47,11 @@ export const PeersPane = memo(function PeersPane({
             height={1}
             backgroundColor={isSelected && focused ? 'blue' : undefined}
           >
-            <Text bold={isSelected} wrap="truncate-end">
-              {isSelected ? '› ' : '  '}
-              {peer.id}
+            <Text bold={isSelected}>
+              {fitWidth(
+                `${isSelected ? (focused ? '›' : '·') : ' '} ${peer.id}`,
+                width - 2,
+              )}
             </Text>
           </Box>
         );

@@ -1,20 +1,18 @@
 import {Box, Text} from 'ink';
-import TextInput from 'ink-text-input';
-import {useEffect} from 'react';
+import type {LineState} from '../model/line-editor.js';
+import {textWidth} from '../model/text-width.js';
 import type {PromptKind} from '../model/ui-state.js';
 import {Pane} from './Pane.js';
+import {TextField} from './TextField.js';
 
 type Props = {
   prompt: PromptKind;
-  value: string;
+  line: LineState;
   error?: string;
   busy?: boolean;
-  /** Changes when text was put in from outside, so the cursor lands at its end. */
-  revision: number;
   width: number;
-  onChange: (value: string) => void;
-  /** Told once the text input listens to keys (its effect runs before ours). */
-  onListening: (revision: number) => void;
+  /** The screen row of the prompt's top border. */
+  top: number;
 };
 
 export const PROMPT_HEIGHT = 4;
@@ -38,23 +36,20 @@ const TEXT: Record<PromptKind, {title: string; label: string; hint: string}> = {
 };
 
 /** A one-line text prompt with its hint, or why the last try was refused. */
-export function Prompt({
-  prompt,
-  value,
-  error,
-  busy,
-  revision,
-  width,
-  onChange,
-  onListening,
-}: Props) {
+export function Prompt({prompt, line, error, busy, width, top}: Props) {
   const text = TEXT[prompt];
-  useEffect(() => onListening(revision), [onListening, revision]);
+  const label = `${text.label}: `;
+  const labelWidth = textWidth(label);
   return (
     <Pane title={text.title} width={width} height={PROMPT_HEIGHT} focused>
       <Box height={1}>
-        <Text bold>{text.label}: </Text>
-        <TextInput key={revision} value={value} onChange={onChange} focus={!busy} />
+        <Text bold>{label}</Text>
+        <TextField
+          line={line}
+          width={Math.max(width - 2 - labelWidth, 1)}
+          origin={{x: 1 + labelWidth, y: top + 1}}
+          active={!busy}
+        />
       </Box>
       <Box height={1}>
         {busy ? (

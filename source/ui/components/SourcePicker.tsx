@@ -1,5 +1,6 @@
-import SelectInput from 'ink-select-input';
-import {useMemo} from 'react';
+import {Box, Text} from 'ink';
+import {scrollOffset} from '../model/scroll-window.js';
+import {fitWidth} from '../model/text-width.js';
 import {Pane} from './Pane.js';
 
 type Props = {
@@ -22,23 +23,22 @@ export function sourcePickerHeight(owners: number): number {
  * one burst are each counted; the list only draws it.
  */
 export function SourcePicker({name, owners, index, width, height}: Props) {
-  const items = useMemo(
-    () => [
-      {key: 'any', label: `any of the ${owners.length} (tries each in turn)`, value: ''},
-      ...owners.map((owner) => ({key: owner, label: owner, value: owner})),
-    ],
-    [owners],
-  );
+  const items = [`any of the ${owners.length} (tries each in turn)`, ...owners];
+  const rows = Math.max(height - 2, 1);
+  // The highlight is kept in view; the list is short, so no state is needed.
+  const start = scrollOffset(index - rows + 1, index, rows, items.length);
   return (
     <Pane title={`Fetch ${name} from`} width={width} height={height} focused>
-      <SelectInput
-        // Drawn afresh for each highlight: it takes the index only as it mounts.
-        key={index}
-        items={items}
-        initialIndex={index}
-        isFocused={false}
-        limit={Math.max(height - 2, 1)}
-      />
+      {items.slice(start, start + rows).map((item, offset) => {
+        const chosen = start + offset === index;
+        return (
+          <Box key={start + offset} height={1}>
+            <Text bold={chosen} color={chosen ? 'cyan' : undefined}>
+              {fitWidth(`${chosen ? '❯' : ' '} ${item}`, width - 2)}
+            </Text>
+          </Box>
+        );
+      })}
     </Pane>
   );
 }

@@ -24,7 +24,8 @@ import {
   type KeyContext,
 } from '../model/key-table.js';
 import {moveSelection, type Move} from '../model/selection.js';
-import type {PromptKind} from '../model/ui-state.js';
+import type {EditKey} from '../model/line-editor.js';
+import {promptMode, type PromptKind} from '../model/ui-state.js';
 import type {UiStore} from '../stores/ui-store.js';
 
 export type KeyActionsInput = {
@@ -51,13 +52,10 @@ export type KeyActions = {
   refuse: (binding: Binding, key: string) => void;
   /** A key that means nothing while browsing. */
   unknown: (key: string) => void;
-  /** Whether the open prompt's text input receives keys by itself yet. */
-  promptListening: () => boolean;
-  /** Text for a prompt whose input is not listening yet. */
-  type: (text: string) => void;
-  erase: () => void;
-  /** The prompt's text input changed; a pasted line end submits it. */
-  edit: (value: string) => void;
+  /** Text typed or pasted into the open prompt, at its cursor. */
+  insert: (text: string) => void;
+  /** An editing key (Backspace, ←, Ctrl-W, ...) in the open prompt. */
+  editKey: (key: EditKey) => void;
 };
 
 const MOVES: Record<string, Move> = {
@@ -109,7 +107,7 @@ export function createKeyActions(current: () => KeyActionsInput): KeyActions {
   };
 
   const openPrompt = (prompt: PromptKind): void =>
-    dispatch({type: 'open', mode: {kind: 'prompt', prompt, value: '', revision: 0}});
+    dispatch({type: 'open', mode: promptMode(prompt)});
 
   const move = (key: string): void => {
     const {focus} = state();
@@ -186,9 +184,9 @@ export function createKeyActions(current: () => KeyActionsInput): KeyActions {
     execute(reading.command);
   };
 
-  const submitOpenPrompt = (value?: string): void => {
+  const submitOpenPrompt = (): void => {
     const {mode} = state();
-    if (mode.kind === 'prompt' && !mode.busy) submit(mode.prompt, value ?? mode.value);
+    if (mode.kind === 'prompt' && !mode.busy) submit(mode.prompt, mode.line.value);
   };
 
   const closeDialog = (): void => {
@@ -252,19 +250,7 @@ export function createKeyActions(current: () => KeyActionsInput): KeyActions {
         `${keyText(key)} (${binding.label}): ${binding.unavailable ?? 'not here'}`,
       ),
     unknown: (key) => note('info', `${keyText(key)} does nothing here; ? lists the keys`),
-    promptListening: () => current().store.isPromptListening(),
-    type: (text) => dispatch({type: 'append', text}),
-    erase: () => dispatch({type: 'erase'}),
-    edit: (value) => {
-      const lineEnd = value.search(/[\r\n]/);
-      if (lineEnd === -1) {
-        dispatch({type: 'edit', value});
-        return;
-      }
-      // A pasted line, or keys that arrived with Enter in one burst.
-      const line = value.slice(0, lineEnd);
-      dispatch({type: 'edit', value: line});
-      submitOpenPrompt(line);
-    },
+    insert: (text) => dispatch({type: 'insert', text}),
+    editKey: (key) => dispatch({type: 'edit-key', key}),
   };
 }

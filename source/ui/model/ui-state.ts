@@ -1,4 +1,11 @@
 import type {Focus, PromptAction} from './key-table.js';
+import {
+  applyEditKey,
+  EMPTY_LINE,
+  insertText,
+  type EditKey,
+  type LineState,
+} from './line-editor.js';
 import {NO_SELECTION, type Selection} from './selection.js';
 
 export type PromptKind = PromptAction;
@@ -8,13 +15,11 @@ export type Mode =
   | {
       kind: 'prompt';
       prompt: PromptKind;
-      value: string;
+      line: LineState;
       /** Why the last submit was refused; the prompt stays open. */
       error?: string;
       /** A submit is being checked (the add prompt walks the path). */
       busy?: boolean;
-      /** Bumped when text arrives other than by typing into the input, to remount it. */
-      revision: number;
     }
   | {kind: 'confirm'; peerId: string}
   | {
@@ -40,9 +45,8 @@ export type UiAction =
   | {type: 'focus'; focus: Focus}
   | {type: 'select'; pane: Focus; selection: Selection}
   | {type: 'open'; mode: Mode}
-  | {type: 'edit'; value: string}
-  | {type: 'append'; text: string}
-  | {type: 'erase'}
+  | {type: 'insert'; text: string}
+  | {type: 'edit-key'; key: EditKey}
   | {type: 'busy'; prompt: PromptKind}
   | {type: 'refuse'; prompt: PromptKind; error: string}
   | {type: 'pick-move'; delta: number}
@@ -70,33 +74,10 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'open':
       // Closing is final: nothing opens over it.
       return state.mode.kind === 'closing' ? state : {...state, mode: action.mode};
-    case 'edit':
-      return state.mode.kind === 'prompt'
-        ? {...state, mode: {...state.mode, value: action.value, error: undefined}}
-        : state;
-    case 'append':
-      return state.mode.kind === 'prompt'
-        ? {
-            ...state,
-            mode: {
-              ...state.mode,
-              value: state.mode.value + action.text,
-              error: undefined,
-              revision: state.mode.revision + 1,
-            },
-          }
-        : state;
-    case 'erase':
-      return state.mode.kind === 'prompt'
-        ? {
-            ...state,
-            mode: {
-              ...state.mode,
-              value: [...state.mode.value].slice(0, -1).join(''),
-              revision: state.mode.revision + 1,
-            },
-          }
-        : state;
+    case 'insert':
+      return editLine(state, (line) => insertText(line, action.text));
+    case 'edit-key':
+      return editLine(state, (line) => applyEditKey(line, action.key));
     case 'busy':
       return state.mode.kind === 'prompt' && state.mode.prompt === action.prompt
         ? {...state, mode: {...state.mode, busy: true, error: undefined}}
@@ -118,4 +99,18 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'follow-search':
       return {...state, followSearch: action.key};
   }
+}
+
+/** A prompt opened empty. */
+export function promptMode(prompt: PromptKind): Mode {
+  return {kind: 'prompt', prompt, line: EMPTY_LINE};
+}
+
+/** Edits the open prompt's line (not while its submit is being checked). */
+function editLine(state: UiState, edit: (line: LineState) => LineState): UiState {
+  const {mode} = state;
+  if (mode.kind !== 'prompt' || mode.busy) return state;
+  const line = edit(mode.line);
+  if (line.value === mode.line.value && line.cursor === mode.line.cursor) return state;
+  return {...state, mode: {...mode, line, error: undefined}};
 }

@@ -1,6 +1,7 @@
 import type {AppCommand} from '../../app/commands.js';
 import type {AppSession} from '../../app/session.js';
 import {describeError} from '../../protocol/errors.js';
+import {applyColourChoice} from './colour-choice.js';
 import {enterFullScreen} from './terminal-screen.js';
 
 export type RunUiOptions = {
@@ -24,6 +25,7 @@ export async function runUi(session: AppSession, options: RunUiOptions): Promise
   // React's development build checks every render at a cost a user should not
   // pay; it is chosen when React is first loaded, hence the dynamic import.
   process.env.NODE_ENV ??= 'production';
+  applyColourChoice(process.env);
   const {mountApp} = await import('./mount-app.js');
 
   // The App exits when the app reports 'closed'.

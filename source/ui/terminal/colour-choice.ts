@@ -1,0 +1,9 @@
+/**
+ * NO_COLOR (https://no-color.org): set and not empty, the UI draws without
+ * colour. Ink colours through chalk, which honours FORCE_COLOR=0 but not
+ * NO_COLOR, and decides once, as it is loaded: so this runs before Ink is.
+ * An explicit FORCE_COLOR wins, as chalk's own documentation says.
+ */
+export function applyColourChoice(env: NodeJS.ProcessEnv): void {
+  if (env.NO_COLOR && env.FORCE_COLOR === undefined) env.FORCE_COLOR = '0';
+}
