@@ -25,6 +25,7 @@ import {
   SearchRouter,
   type LatestSearch,
   type SearchEvents,
+  type SearchStats,
 } from './search/search-router.js';
 import {downloadToFile} from './transfer/download.js';
 import {TransferEngine, type TransferEvents} from './transfer/transfer-engine.js';
@@ -40,7 +41,7 @@ import type {
 } from './types.js';
 
 export type {FilerNodeOptions} from './node-options.js';
-export type {LatestSearch} from './search/search-router.js';
+export type {LatestSearch, SearchStats} from './search/search-router.js';
 
 export class FilerNode extends TypedEmitter<FilerNodeEvents> {
   private readonly options: ResolvedOptions;
@@ -95,6 +96,8 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       log,
       defer: (task) => setImmediate(task),
       sizeLookup: this.options.sizeLookup,
+      mode: this.options.searchMode,
+      limits: this.options.searchLimits,
     });
     this.transferEngine = new TransferEngine({
       files: this.fileIndex,
@@ -146,7 +149,11 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       [MessageType.join]: (request, reply) =>
         this.overlay.answerJoin(request.data.toString('utf8'), reply),
       [MessageType.query]: (request, reply) =>
-        this.searchRouter.answerQuery(request.data.toString('utf8'), reply),
+        this.searchRouter.answerQuery(
+          request.data.toString('utf8'),
+          reply,
+          request.remote,
+        ),
       [MessageType.response]: (request) =>
         this.searchRouter.acceptResponse(request.data.toString('utf8'), request.remote),
       [MessageType.fileGet]: (request, reply) =>
@@ -263,6 +270,11 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
 
   latestSearch(): LatestSearch | undefined {
     return this.searchRouter.latestSearch();
+  }
+
+  /** Message counts of search so far (tests, bench:search). */
+  searchStats(): SearchStats {
+    return this.searchRouter.stats();
   }
 
   recentLog(): LogEntry[] {

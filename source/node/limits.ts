@@ -136,6 +136,62 @@ export const LIMIT_DEFAULTS = {
     unit: 'count',
     what: 'intervals skipped at most after background looks that found no one',
   },
+  // ---- search (search/*.ts, files/file-catalog.ts) ----
+  'query-key-bytes': {
+    value: 1_024,
+    unit: 'bytes',
+    what: 'search key of a QUER; a longer one is acknowledged but neither matched nor forwarded',
+  },
+  'query-ttl': {
+    value: 16,
+    unit: 'count',
+    what: 'ttl a query is forwarded with, whatever it arrived with',
+  },
+  'query-responses': {
+    value: 64,
+    unit: 'count',
+    what: 'RESPs sent for one query (one per matching local file)',
+  },
+  'responses-per-return-address': {
+    value: 256,
+    unit: 'count',
+    what: 'RESPs sent to one return address per minute, whoever asks',
+  },
+  'queries-per-peer': {
+    value: 1_200,
+    unit: 'count',
+    what: 'QUER taken from one IP address per minute (a tenth of it at once); more are acknowledged and dropped',
+  },
+  'responses-per-peer': {
+    value: 6_000,
+    unit: 'count',
+    what: 'RESP taken from one IP address per minute (a tenth of it at once); more are dropped',
+  },
+  'query-memory': {
+    value: 10_000,
+    unit: 'count',
+    what: 'queries remembered for duplicate suppression (the oldest is forgotten first)',
+  },
+  'query-repeat-window': {
+    value: 1_000,
+    unit: 'ms',
+    what: 'after this, a copy of a query with the same ttl is a search repeated by its person, and is answered again',
+  },
+  'catalog-remote-names': {
+    value: 20_000,
+    unit: 'count',
+    what: 'names learned from RESP in the catalogue; unsolicited ones are evicted first',
+  },
+  'catalog-unsolicited-names': {
+    value: 2_000,
+    unit: 'count',
+    what: 'names from RESPs that answer none of the recent searches made here (oldest evicted)',
+  },
+  'catalog-owners-per-name': {
+    value: 64,
+    unit: 'count',
+    what: 'owners kept for one name',
+  },
   // ---- shares (files/share-walker.ts) ----
   'share-files': {
     value: 100_000,

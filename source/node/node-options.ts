@@ -5,6 +5,7 @@ import {detectAdvertisedHost} from './net/advertised-host.js';
 import {DEFAULT_CLIENT_LIMITS} from './net/peer-client.js';
 import type {PoolLimits} from './net/outgoing-pool.js';
 import type {ServerLimits} from './net/peer-server.js';
+import type {SearchLimits, SearchMode} from './search/search-router.js';
 
 export type FilerNodeOptions = {
   /** Port to listen on; 0 picks a free one. */
@@ -31,14 +32,19 @@ export type FilerNodeOptions = {
   /** Ask owners for sizes with the SIZE extension. */
   sizeLookup?: boolean;
   serverLimits?: Partial<ServerLimits>;
+  /** 'filer' (default) or 'compatible': the original's search (docs/search.md). */
+  searchMode?: SearchMode;
+  /** Search limits (see limits.ts); tests and simulations on one address raise them. */
+  searchLimits?: Partial<SearchLimits>;
   /** Outgoing connection slots (see net/outgoing-pool.ts). */
   outgoingLimits?: Partial<PoolLimits>;
 };
 
 export type ResolvedOptions = Required<
-  Omit<FilerNodeOptions, 'serverLimits' | 'outgoingLimits'>
+  Omit<FilerNodeOptions, 'serverLimits' | 'outgoingLimits' | 'searchLimits'>
 > & {
   serverLimits: Partial<ServerLimits>;
+  searchLimits: Partial<SearchLimits>;
   outgoingLimits: Partial<PoolLimits>;
 };
 
@@ -57,6 +63,8 @@ export function resolveOptions(options: FilerNodeOptions): ResolvedOptions {
     transferIdleTimeoutMs: options.transferIdleTimeoutMs ?? 30_000,
     sizeLookup: options.sizeLookup ?? true,
     serverLimits: options.serverLimits ?? {},
+    searchMode: options.searchMode ?? 'filer',
+    searchLimits: options.searchLimits ?? {},
     outgoingLimits: options.outgoingLimits ?? {},
   };
 }

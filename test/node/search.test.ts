@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {FileIndex} from '../../source/node/files/file-index.js';
-import {QueryMemory, QUERY_MEMORY_MS} from '../../source/node/search/query-memory.js';
-import {
-  MAX_FORWARD_TTL,
-  MAX_RESPONSES_PER_QUERY,
-  OWNERS_PER_RESPONSE,
-  planQuery,
-} from '../../source/node/search/query-plan.js';
-import {SearchRouter} from '../../source/node/search/search-router.js';
-import type {FileEntry, PeerInfo} from '../../source/node/types.js';
+import {SearchRouter, type SearchDeps} from '../../source/node/search/search-router.js';
+import type {PeerInfo} from '../../source/node/types.js';
 import {MessageType, ReplyText} from '../../source/protocol/messages.js';
 import {
   FakeClock,
@@ -26,85 +19,13 @@ const query = (key: string, ttl: number, returnPeerId = '10.0.0.9:1') => ({
   ttl,
 });
 
-describe('QueryMemory', () => {
-  test('drops a copy with no more ttl; a copy with more ttl travels on', () => {
-    const memory = new QueryMemory(new FakeClock().read);
-    assert.equal(memory.admit(query('a', 3)), true);
-    assert.equal(memory.admit(query('a', 3)), false);
-    assert.equal(memory.admit(query('a', 2)), false);
-    assert.equal(memory.admit(query('a', 4)), true, 'a shorter path is never lost');
-    assert.equal(memory.admit(query('a', 4, '10.0.0.8:1')), true, 'another asker');
-    assert.equal(memory.admit(query('b', 1)), true, 'another key');
-  });
-
-  test('forgets a query after the memory window, so a repeated search is answered', () => {
-    const clock = new FakeClock();
-    const memory = new QueryMemory(clock.read);
-    memory.admit(query('a', 4));
-    clock.advance(QUERY_MEMORY_MS - 1);
-    assert.equal(memory.admit(query('a', 4)), false);
-    clock.advance(1);
-    assert.equal(memory.admit(query('a', 4)), true);
-  });
-
-  test('sweeps expired entries, so memory stays bounded', () => {
-    const clock = new FakeClock();
-    const memory = new QueryMemory(clock.read);
-    for (let index = 0; index < 1_001; index++) memory.admit(query(`k${index}`, 1));
-    clock.advance(QUERY_MEMORY_MS);
-    memory.admit(query('fresh', 1));
-    assert.equal(memory.size, 1);
-  });
-});
-
-describe('planQuery', () => {
-  const local: FileEntry = {name: 'my song.mp3', local: true, owners: []};
-  const remote = (name: string, owners: string[]): FileEntry => ({
-    name,
-    local: false,
-    owners,
-  });
-
-  test('answers every match, local files as this node and remote ones by owner', () => {
-    const plan = planQuery(
-      query('so', 4),
-      [local, remote('song2', ['10.0.0.5:1'])],
-      SELF,
-    );
-    assert.deepEqual(plan, {
-      kind: 'answer',
-      responses: [
-        {wireName: 'my%20song.mp3', ownerPeerId: SELF},
-        {wireName: 'song2', ownerPeerId: '10.0.0.5:1'},
-      ],
-    });
-  });
-
-  test('bounds owners per name and responses per query', () => {
-    const owners = Array.from({length: 10}, (_, index) => `10.0.2.${index}:1`);
-    const one = planQuery(query('x', 4), [remote('x', owners)], SELF);
-    assert.equal(one.kind === 'answer' && one.responses.length, OWNERS_PER_RESPONSE);
-    const many = Array.from({length: 100}, (_, index) => remote(`x${index}`, owners));
-    const all = planQuery(query('x', 4), many, SELF);
-    assert.equal(all.kind === 'answer' && all.responses.length, MAX_RESPONSES_PER_QUERY);
-  });
-
-  test('forwards with one less ttl, never more than the cap; drops at ttl 0', () => {
-    assert.deepEqual(planQuery(query('x', 4), [], SELF), {
-      kind: 'forward',
-      query: query('x', 3),
-    });
-    assert.deepEqual(planQuery(query('x', 1_000_000), [], SELF), {
-      kind: 'forward',
-      query: query('x', MAX_FORWARD_TTL),
-    });
-    assert.deepEqual(planQuery(query('x', 0), [], SELF), {kind: 'drop'});
-  });
-});
-
 describe('SearchRouter', () => {
-  function makeRouter(peers: PeerInfo[] = []) {
+  function makeRouter(
+    peers: PeerInfo[] = [],
+    options: Pick<SearchDeps, 'mode' | 'limits'> = {},
+  ) {
     const network = new FakeNetwork();
+    const clock = new FakeClock();
     const log = new RecordingLog();
     const files = new FileIndex(log.log);
     const deferred: Array<() => void> = [];
@@ -114,12 +35,13 @@ describe('SearchRouter', () => {
       peers: () => peers,
       request: network.request,
       files,
-      clock: new FakeClock().read,
+      clock: clock.read,
       log: log.log,
       defer: (task) => void deferred.push(task),
       sizeLookup: true,
+      ...options,
     });
-    return {router, network, log, files, deferred};
+    return {router, network, log, files, deferred, clock};
   }
   const peer = (n: number): PeerInfo => ({
     id: `10.0.3.${n}:1`,
@@ -155,14 +77,21 @@ describe('SearchRouter', () => {
     assert.deepEqual(bad.frames, [`ERRO ${ReplyText.queryIncorrect}`]);
   });
 
-  test('a match is answered with RESP to the asker and not forwarded', async () => {
+  test('a match is answered with one RESP per local file, and still forwarded', async () => {
     const {router, network, files} = makeRouter([peer(1)]);
     files.share('key.txt', '/tmp/key.txt', 3);
+    files.share('key 2.txt', '/tmp/key 2.txt', 3);
+    files.addRemote('key-heard.txt', 'key-heard.txt', '10.0.0.7:1');
     network.set('10.0.0.9:1', () => []);
     await router.processQuery(query('key', 4));
     assert.deepEqual(
-      network.sent.map((sent) => `${sent.to} ${sent.type} ${sent.data}`),
-      [`10.0.0.9:1 RESP key.txt ${SELF}`],
+      network.sent.map((sent) => `${sent.to} ${sent.type} ${sent.data}`).sort(),
+      [
+        `10.0.0.9:1 RESP key%202.txt ${SELF}`,
+        `10.0.0.9:1 RESP key.txt ${SELF}`,
+        `${peer(1).id} QUER 10.0.0.9:1 key 3`,
+      ],
+      'no hearsay: key-heard.txt is not answered',
     );
   });
 
@@ -216,5 +145,87 @@ describe('SearchRouter', () => {
     router.acceptResponse(`mine.txt ${SELF}`, 'x');
     assert.deepEqual(files.entries(), []);
     assert.ok(log.has(/ignored RESP from x/));
+  });
+
+  test('QUER beyond the per-peer rate is acknowledged but not processed', async () => {
+    const {router, deferred, log} = makeRouter([], {
+      limits: {queriesPerPeerPerMinute: 100},
+    });
+    const acks = new RecordingReply();
+    for (let index = 0; index < 50; index++) {
+      await router.answerQuery(`10.0.0.9:1 k${index} 2`, acks, '10.0.0.66:4000');
+    }
+    await router.answerQuery('10.0.0.9:1 other 2', acks, '10.0.0.67:4000');
+    assert.equal(acks.frames.length, 51, 'every query acknowledged, as the original');
+    assert.equal(deferred.length, 10 + 1, 'a burst of a tenth, and the other peer');
+    assert.ok(log.has(/^limit queries-per-peer hit by 10\.0\.0\.66:4000/));
+  });
+
+  test('a key over the limit is acknowledged, neither matched nor forwarded', async () => {
+    const {router, deferred, log} = makeRouter([peer(1)], {limits: {maxKeyBytes: 8}});
+    const acks = new RecordingReply();
+    await router.answerQuery(`10.0.0.9:1 ${'k'.repeat(9)} 2`, acks, '10.0.0.66:1');
+    await router.answerQuery(`10.0.0.9:1 ${'k'.repeat(8)} 2`, acks, '10.0.0.66:1');
+    assert.equal(acks.frames.length, 2);
+    assert.equal(deferred.length, 1);
+    assert.ok(log.has(/^limit query-key-bytes hit by/));
+  });
+
+  test('RESPs to one return address share one budget, whoever asks', async () => {
+    const {router, network, files, log} = makeRouter([], {
+      limits: {
+        responsesPerReturnAddressPerMinute: 50,
+        maxResponsesPerQuery: 3,
+        repeatWindowMs: 0,
+      },
+    });
+    for (let index = 0; index < 4; index++) files.share(`f${index}`, `/s/f${index}`, 1);
+    network.set('10.0.0.9:1', () => []);
+    for (let index = 0; index < 4; index++) await router.processQuery(query('f', 2));
+    assert.equal(network.sentOf(MessageType.response).length, 5, 'the burst: 50 / 10');
+    assert.ok(log.has(/^limit responses-per-return-address hit by 10\.0\.0\.9:1/));
+    assert.ok(log.has(/^limit query-responses hit by 10\.0\.0\.9:1: answered 3/));
+  });
+
+  test('RESP beyond the per-peer rate is dropped', () => {
+    const {router, files, log} = makeRouter([], {
+      limits: {responsesPerPeerPerMinute: 100},
+    });
+    for (let index = 0; index < 50; index++) {
+      router.acceptResponse(`f${index} 10.0.0.5:1`, '10.0.0.66:4000');
+    }
+    assert.equal(files.entries().length, 10);
+    assert.ok(log.has(/^limit responses-per-peer hit by 10\.0\.0\.66:4000/));
+  });
+
+  test('results of the own searches are kept over a flood of unasked RESPs', async () => {
+    const {router, files} = makeRouter([], {limits: {responsesPerPeerPerMinute: 1e9}});
+    await router.search('wanted');
+    router.acceptResponse('wanted-1 10.0.0.5:1', '10.0.0.5:4000');
+    for (let index = 0; index < 3_000; index++) {
+      router.acceptResponse(`forged${index} 10.0.0.66:1`, '10.0.0.66:4000');
+    }
+    router.acceptResponse('wanted-2 10.0.0.5:1', '10.0.0.5:4001');
+    assert.ok(files.entry('wanted-1'));
+    assert.ok(files.entry('wanted-2'));
+    assert.deepEqual(files.catalog.remoteCounts(), {search: 2, unsolicited: 2_000});
+  });
+
+  test('compatible mode: the first match of the whole table, no forward, no memory', async () => {
+    const {router, network, files} = makeRouter([peer(1)], {mode: 'compatible'});
+    files.addRemote('key-heard.txt', 'key-heard.txt', '10.0.0.7:1');
+    files.share('key.txt', '/tmp/key.txt', 3);
+    network.set('10.0.0.9:1', () => []);
+    await router.processQuery(query('key', 4));
+    await router.processQuery(query('key', 4));
+    await router.processQuery(query('none', 4));
+    assert.deepEqual(
+      network.sent.map((sent) => `${sent.to} ${sent.type} ${sent.data}`),
+      [
+        '10.0.0.9:1 RESP key-heard.txt 10.0.0.7:1',
+        '10.0.0.9:1 RESP key-heard.txt 10.0.0.7:1',
+        `${peer(1).id} QUER 10.0.0.9:1 none 3`,
+      ],
+    );
   });
 });

@@ -1,6 +1,13 @@
+import {limitDefault} from '../limits.js';
 import type {FileEntry} from '../types.js';
 
 export type LocalShare = {path: string; size: number};
+
+/**
+ * Why a remote name is in the catalogue: it answered one of the user's own
+ * recent searches, or it came unasked (another peer's RESP, a flood).
+ */
+export type RemoteOrigin = 'search' | 'unsolicited';
 
 type CatalogRecord = {
   name: string;
@@ -9,29 +16,61 @@ type CatalogRecord = {
   local?: LocalShare;
   owners: string[];
   remoteSize?: number;
+  /** Set while the record is remote only (local records are never evicted). */
+  origin?: RemoteOrigin;
 };
 
-export type CatalogLimits = {maxNames: number; maxOwnersPerName: number};
+export type CatalogLimits = {
+  /** Remote-only names in all. */
+  maxNames: number;
+  /** Remote-only names that answer none of the user's searches. */
+  maxUnsolicitedNames: number;
+  maxOwnersPerName: number;
+};
 
 export const DEFAULT_CATALOG_LIMITS: CatalogLimits = {
-  maxNames: 100_000,
-  maxOwnersPerName: 64,
+  maxNames: limitDefault('catalog-remote-names'),
+  maxUnsolicitedNames: limitDefault('catalog-unsolicited-names'),
+  maxOwnersPerName: limitDefault('catalog-owners-per-name'),
+};
+
+export type CatalogOptions = Partial<CatalogLimits> & {
+  /** Told of each name evicted to make room. */
+  onEvict?: (name: string) => void;
 };
 
 /**
  * Every file name this node knows: its own shares (served from here, and only
  * these) and names learned from RESP, with every owner that reported them.
+ * Remote names are bounded, and a flood of unasked RESPs only ever evicts
+ * other unasked names: results of the user's own searches are evicted only
+ * by newer results of the user's own searches.
  */
 export class FileCatalog {
   private readonly records = new Map<string, CatalogRecord>();
+  /** Remote-only names by origin, oldest first. */
+  private readonly remoteNames: Record<RemoteOrigin, Set<string>> = {
+    search: new Set(),
+    unsolicited: new Set(),
+  };
   private readonly limits: CatalogLimits;
+  private readonly onEvict: (name: string) => void;
 
-  constructor(limits: Partial<CatalogLimits> = {}) {
+  constructor({onEvict, ...limits}: CatalogOptions = {}) {
     this.limits = {...DEFAULT_CATALOG_LIMITS, ...limits};
+    this.onEvict = onEvict ?? (() => undefined);
   }
 
   get size(): number {
     return this.records.size;
+  }
+
+  /** Remote-only names held, by origin. */
+  remoteCounts(): Record<RemoteOrigin, number> {
+    return {
+      search: this.remoteNames.search.size,
+      unsolicited: this.remoteNames.unsolicited.size,
+    };
   }
 
   entry(name: string): FileEntry | undefined {
@@ -56,6 +95,7 @@ export class FileCatalog {
     const record = this.records.get(name);
     if (record?.local && record.local.path !== share.path) return false;
     if (record) {
+      this.unlistRemote(record);
       record.local = share;
       record.wireName = wireName;
     } else {
@@ -65,21 +105,68 @@ export class FileCatalog {
   }
 
   /** Records that `owner` has `name`; true when this changed anything. */
-  addRemote(name: string, wireName: string, owner: string): boolean {
+  addRemote(
+    name: string,
+    wireName: string,
+    owner: string,
+    origin: RemoteOrigin = 'unsolicited',
+  ): boolean {
     const record = this.records.get(name);
-    if (!record) {
-      if (this.records.size >= this.limits.maxNames) return false;
-      this.records.set(name, {name, wireName, owners: [owner]});
-      return true;
+    if (!record) return this.addRemoteName(name, wireName, owner, origin);
+    const promoted = origin === 'search' && record.origin === 'unsolicited';
+    if (promoted) {
+      this.unlistRemote(record);
+      this.listRemote(record, 'search');
     }
     if (
       record.owners.includes(owner) ||
       record.owners.length >= this.limits.maxOwnersPerName
     ) {
-      return false;
+      return promoted;
     }
     record.owners.push(owner);
     return true;
+  }
+
+  private addRemoteName(
+    name: string,
+    wireName: string,
+    owner: string,
+    origin: RemoteOrigin,
+  ): boolean {
+    const {search, unsolicited} = this.remoteNames;
+    if (origin === 'unsolicited' && unsolicited.size >= this.limits.maxUnsolicitedNames) {
+      this.evictOldest('unsolicited');
+    }
+    if (search.size + unsolicited.size >= this.limits.maxNames) {
+      // Unasked names make room first; an unasked name never evicts a search result.
+      if (unsolicited.size > 0) this.evictOldest('unsolicited');
+      else if (origin === 'search') this.evictOldest('search');
+      else return false;
+    }
+    if (origin === 'unsolicited' && this.limits.maxUnsolicitedNames <= 0) return false;
+    const record: CatalogRecord = {name, wireName, owners: [owner]};
+    this.records.set(name, record);
+    this.listRemote(record, origin);
+    return true;
+  }
+
+  private evictOldest(origin: RemoteOrigin): void {
+    const oldest = this.remoteNames[origin].values().next();
+    if (oldest.done) return;
+    this.remoteNames[origin].delete(oldest.value);
+    this.records.delete(oldest.value);
+    this.onEvict(oldest.value);
+  }
+
+  private listRemote(record: CatalogRecord, origin: RemoteOrigin): void {
+    record.origin = origin;
+    this.remoteNames[origin].add(record.name);
+  }
+
+  private unlistRemote(record: CatalogRecord): void {
+    if (record.origin) this.remoteNames[record.origin].delete(record.name);
+    delete record.origin;
   }
 
   /** Forgets one owner; returns 'gone' when the name has no source left. */
@@ -88,6 +175,7 @@ export class FileCatalog {
     if (!record || !record.owners.includes(owner)) return 'unchanged';
     record.owners = record.owners.filter((known) => known !== owner);
     if (record.owners.length === 0 && !record.local) {
+      this.unlistRemote(record);
       this.records.delete(name);
       return 'gone';
     }
@@ -108,6 +196,34 @@ export class FileCatalog {
       if (record.name.includes(key)) found.push(toEntry(record));
     }
     return found;
+  }
+
+  /**
+   * Wire names of the files shared here whose name contains `key`: what this
+   * node may answer a query with (never a name it only heard of).
+   */
+  matchLocal(key: string): string[] {
+    const found: string[] = [];
+    for (const record of this.records.values()) {
+      if (record.local && record.name.includes(key)) found.push(record.wireName);
+    }
+    return found;
+  }
+
+  /**
+   * The original's answer to a query: the first name in the table containing
+   * `key`, with the owner the table records (this node for its own files).
+   */
+  firstMatch(
+    key: string,
+    selfId: string,
+  ): {wireName: string; ownerPeerId: string} | undefined {
+    for (const record of this.records.values()) {
+      if (!record.name.includes(key)) continue;
+      const ownerPeerId = record.local ? selfId : record.owners[0];
+      if (ownerPeerId !== undefined) return {wireName: record.wireName, ownerPeerId};
+    }
+    return undefined;
   }
 }
 

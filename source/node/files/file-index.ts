@@ -8,7 +8,7 @@ import {encodeWireName} from '../../protocol/wire-name.js';
 import type {Log} from '../collaborators.js';
 import {TypedEmitter} from '../typed-emitter.js';
 import type {FileEntry} from '../types.js';
-import {FileCatalog, type LocalShare} from './file-catalog.js';
+import {FileCatalog, type LocalShare, type RemoteOrigin} from './file-catalog.js';
 import {listShareableFiles} from './share-walker.js';
 
 export type FileIndexEvents = {
@@ -18,7 +18,9 @@ export type FileIndexEvents = {
 };
 
 export class FileIndex extends TypedEmitter<FileIndexEvents> {
-  readonly catalog = new FileCatalog();
+  readonly catalog = new FileCatalog({
+    onEvict: (name) => this.emit('file-removed', name),
+  });
 
   constructor(private readonly log: Log) {
     super();
@@ -72,8 +74,13 @@ export class FileIndex extends TypedEmitter<FileIndexEvents> {
   }
 
   /** Records a remote owner; true when the catalogue changed. */
-  addRemote(name: string, wireName: string, owner: string): boolean {
-    if (!this.catalog.addRemote(name, wireName, owner)) return false;
+  addRemote(
+    name: string,
+    wireName: string,
+    owner: string,
+    origin: RemoteOrigin = 'unsolicited',
+  ): boolean {
+    if (!this.catalog.addRemote(name, wireName, owner, origin)) return false;
     this.changed(name);
     return true;
   }

@@ -1,43 +1,66 @@
 /**
- * What a node does with a query it admitted, as a pure decision: answer with
- * RESPs for its matches, or pass the query on with one less ttl.
+ * What a node does with a query it admitted, as a pure decision: which RESPs
+ * to send and whether to pass the query on with one less ttl.
  */
-import {encodeWireName} from '../../protocol/wire-name.js';
 import type {QueryRequest} from '../../protocol/messages.js';
-import type {FileEntry} from '../types.js';
+import {limitDefault} from '../limits.js';
 
 /** A hostile ttl must not make a query live forever. */
-export const MAX_FORWARD_TTL = 16;
-export const MAX_RESPONSES_PER_QUERY = 64;
-export const OWNERS_PER_RESPONSE = 3;
+export const MAX_FORWARD_TTL = limitDefault('query-ttl');
+export const MAX_RESPONSES_PER_QUERY = limitDefault('query-responses');
 
+/** One file that matched, as it travels in a RESP. */
 export type PlannedResponse = {wireName: string; ownerPeerId: string};
 
-export type QueryPlan =
-  | {kind: 'answer'; responses: PlannedResponse[]}
-  | {kind: 'forward'; query: QueryRequest}
-  | {kind: 'drop'};
+export type QueryPlan = {
+  responses: PlannedResponse[];
+  /** True when more files matched than were answered. */
+  cut: boolean;
+  /** The query to pass on to every neighbour, if any. */
+  forward?: QueryRequest;
+};
 
+/** How far a query goes next: one less ttl, never more than the cap, none at 0. */
+function nextHop(query: QueryRequest): QueryRequest | undefined {
+  if (query.ttl <= 0) return undefined;
+  return {...query, ttl: Math.min(query.ttl - 1, MAX_FORWARD_TTL)};
+}
+
+/**
+ * filer-tui's search: one RESP per matching file this node holds itself (up
+ * to the bound), and the query travels on whether or not something matched,
+ * so a holder behind a holder is found too.
+ */
 export function planQuery(
   query: QueryRequest,
-  matches: readonly FileEntry[],
+  localMatches: readonly string[],
   selfId: string,
-  wireName: (name: string) => string = encodeWireName,
+  maxResponses = MAX_RESPONSES_PER_QUERY,
 ): QueryPlan {
-  if (matches.length > 0) {
-    const responses: PlannedResponse[] = [];
-    for (const file of matches) {
-      const owners = file.local ? [selfId] : file.owners.slice(0, OWNERS_PER_RESPONSE);
-      for (const ownerPeerId of owners) {
-        if (responses.length >= MAX_RESPONSES_PER_QUERY) break;
-        responses.push({wireName: wireName(file.name), ownerPeerId});
-      }
-    }
-    return {kind: 'answer', responses};
-  }
-  if (query.ttl <= 0) return {kind: 'drop'};
+  const responses = localMatches
+    .slice(0, maxResponses)
+    .map((wireName) => ({wireName, ownerPeerId: selfId}));
+  const forward = nextHop(query);
   return {
-    kind: 'forward',
-    query: {...query, ttl: Math.min(query.ttl - 1, MAX_FORWARD_TTL)},
+    responses,
+    cut: localMatches.length > responses.length,
+    ...(forward ? {forward} : {}),
   };
+}
+
+/** A name in the original's file table and the owner it records. */
+export type TableMatch = {wireName: string; ownerPeerId: string};
+
+/**
+ * The original's search (compatible mode): the first match in the whole file
+ * table, its own files and names it heard of alike, answered with one RESP;
+ * only when nothing matched is the query passed on.
+ */
+export function planCompatibleQuery(
+  query: QueryRequest,
+  firstMatch: TableMatch | undefined,
+): QueryPlan {
+  if (firstMatch) return {responses: [firstMatch], cut: false};
+  const forward = nextHop(query);
+  return {responses: [], cut: false, ...(forward ? {forward} : {})};
 }

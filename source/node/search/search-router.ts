@@ -11,7 +11,6 @@ import {
   parseQuery,
   parseResponse,
   ReplyText,
-  type PeerAddress,
   type QueryRequest,
 } from '../../protocol/messages.js';
 import {peerText} from '../../text/terminal-safe.js';
@@ -19,10 +18,17 @@ import {unsafeNameReason} from '../../protocol/safe-name.js';
 import {decodeWireName, encodeWireName} from '../../protocol/wire-name.js';
 import type {Clock, Log, Reply, Request} from '../collaborators.js';
 import type {FileIndex} from '../files/file-index.js';
+import {limitDefault, limitHit} from '../limits.js';
 import {TypedEmitter} from '../typed-emitter.js';
 import type {PeerInfo, SearchResult} from '../types.js';
-import {QueryMemory} from './query-memory.js';
-import {planQuery} from './query-plan.js';
+import {QueryMemory, type QueryMemoryLimits} from './query-memory.js';
+import {
+  MAX_RESPONSES_PER_QUERY,
+  planCompatibleQuery,
+  planQuery,
+  type QueryPlan,
+} from './query-plan.js';
+import {perMinute, RateBuckets} from './rate-buckets.js';
 
 export type SearchEvents = {
   'search-started': [search: {key: string; ttl: number}];
@@ -34,6 +40,29 @@ export type LatestSearch = {
   ttl: number;
   startedAt: number;
   names: string[];
+};
+
+/**
+ * 'filer': every holder in reach answers, duplicates are dropped without
+ * costing recall, only files held here are answered. 'compatible': the
+ * original's search, message for message (see docs/search.md).
+ */
+export type SearchMode = 'filer' | 'compatible';
+
+export type SearchLimits = QueryMemoryLimits & {
+  maxKeyBytes: number;
+  maxResponsesPerQuery: number;
+  queriesPerPeerPerMinute: number;
+  responsesPerPeerPerMinute: number;
+  responsesPerReturnAddressPerMinute: number;
+};
+
+export const DEFAULT_SEARCH_LIMITS: Omit<SearchLimits, keyof QueryMemoryLimits> = {
+  maxKeyBytes: limitDefault('query-key-bytes'),
+  maxResponsesPerQuery: MAX_RESPONSES_PER_QUERY,
+  queriesPerPeerPerMinute: limitDefault('queries-per-peer'),
+  responsesPerPeerPerMinute: limitDefault('responses-per-peer'),
+  responsesPerReturnAddressPerMinute: limitDefault('responses-per-return-address'),
 };
 
 export type SearchDeps = {
@@ -48,28 +77,88 @@ export type SearchDeps = {
   defer: (task: () => void) => void;
   /** Ask owners for sizes with the SIZE extension. */
   sizeLookup: boolean;
+  mode?: SearchMode;
+  limits?: Partial<SearchLimits>;
+};
+
+/** What search did so far, for tests and the search benchmark. */
+export type SearchStats = {
+  /** QUER taken (acknowledged and within the rate). */
+  queriesReceived: number;
+  /** QUER answered or forwarded (not a duplicate). */
+  queriesProcessed: number;
+  /** QUER sent on to neighbours (the user's own searches not counted). */
+  queriesForwarded: number;
+  responsesSent: number;
+  responsesReceived: number;
+  /** Queries taken whose processing has not finished yet. */
+  queriesPending: number;
 };
 
 export const DEFAULT_SEARCH_TTL = 4;
+/** Results of this many of the user's latest searches are kept over unasked names. */
+const RECENT_SEARCHES = 8;
+
+type OwnSearch = {key: string; ttl: number; startedAt: number; names: Set<string>};
+
+/** The IP address of a `host:port` remote (the port of a client is ephemeral). */
+function remoteAddress(remote: string): string {
+  const colon = remote.lastIndexOf(':');
+  return colon > 0 ? remote.slice(0, colon) : remote;
+}
 
 export class SearchRouter extends TypedEmitter<SearchEvents> {
   private readonly memory: QueryMemory;
-  private latest:
-    {key: string; ttl: number; startedAt: number; names: Set<string>} | undefined;
+  private readonly mode: SearchMode;
+  private readonly limits: Omit<SearchLimits, keyof QueryMemoryLimits>;
+  private readonly queriesByPeer: RateBuckets;
+  private readonly responsesByPeer: RateBuckets;
+  private readonly responsesByReturnAddress: RateBuckets;
+  /** The user's own searches, newest last. */
+  private readonly ownSearches: OwnSearch[] = [];
+  private readonly counts: SearchStats = {
+    queriesReceived: 0,
+    queriesProcessed: 0,
+    queriesForwarded: 0,
+    responsesSent: 0,
+    responsesReceived: 0,
+    queriesPending: 0,
+  };
 
   constructor(private readonly deps: SearchDeps) {
     super();
-    this.memory = new QueryMemory(deps.clock);
+    this.mode = deps.mode ?? 'filer';
+    this.memory = new QueryMemory(deps.clock, deps.limits);
+    this.limits = {...DEFAULT_SEARCH_LIMITS, ...deps.limits};
+    const {clock} = deps;
+    this.queriesByPeer = new RateBuckets(
+      perMinute(this.limits.queriesPerPeerPerMinute),
+      clock,
+    );
+    this.responsesByPeer = new RateBuckets(
+      perMinute(this.limits.responsesPerPeerPerMinute),
+      clock,
+    );
+    this.responsesByReturnAddress = new RateBuckets(
+      perMinute(this.limits.responsesPerReturnAddressPerMinute),
+      clock,
+    );
+  }
+
+  stats(): SearchStats {
+    return {...this.counts};
   }
 
   latestSearch(): LatestSearch | undefined {
-    return this.latest && {...this.latest, names: [...this.latest.names]};
+    const latest = this.ownSearches.at(-1);
+    return latest && {...latest, names: [...latest.names]};
   }
 
   /** Sends QUER to every neighbour; results arrive later as 'search-result'. */
   async search(key: string, ttl = DEFAULT_SEARCH_TTL): Promise<number> {
     if (key.length === 0) throw new FilerError('ERR_EMPTY_KEY', 'search key is empty');
-    this.latest = {key, ttl, startedAt: this.deps.clock(), names: new Set()};
+    this.ownSearches.push({key, ttl, startedAt: this.deps.clock(), names: new Set()});
+    if (this.ownSearches.length > RECENT_SEARCHES) this.ownSearches.shift();
     this.emit('search-started', {key, ttl});
     const peers = this.deps.peers();
     if (peers.length === 0) {
@@ -102,48 +191,109 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
 
   // ---- QUER from other peers ------------------------------------------------
 
-  async answerQuery(text: string, reply: Reply): Promise<void> {
+  async answerQuery(text: string, reply: Reply, remote = '?'): Promise<void> {
     let query: QueryRequest;
     try {
       query = parseQuery(text);
     } catch {
       return reply.send(MessageType.error, ReplyText.queryIncorrect);
     }
+    // Acknowledged as the original does, whatever is done with it after.
     await reply.send(MessageType.reply, ReplyText.queryAck(query.key));
+    if (!this.queriesByPeer.take(remoteAddress(remote))) {
+      limitHit(this.deps.log, 'queries-per-peer', remote, 'query dropped');
+      return;
+    }
+    if (Buffer.byteLength(query.key) > this.limits.maxKeyBytes) {
+      limitHit(this.deps.log, 'query-key-bytes', remote, 'query dropped');
+      return;
+    }
+    this.counts.queriesReceived++;
+    this.counts.queriesPending++;
     // Processed after the connection closes, as the original's query thread.
     this.deps.defer(() => {
-      this.processQuery(query).catch((error: unknown) =>
-        this.deps.log('warn', `query processing failed: ${describeError(error)}`),
-      );
+      this.processQuery(query)
+        .catch((error: unknown) =>
+          this.deps.log('warn', `query processing failed: ${describeError(error)}`),
+        )
+        .finally(() => this.counts.queriesPending--);
     });
   }
 
-  /** Answers or forwards an admitted query; resolves when every message went out. */
+  /** Answers and forwards an admitted query; resolves when every message went out. */
   async processQuery(query: QueryRequest): Promise<void> {
     const {deps} = this;
-    if (query.returnPeerId === deps.selfId() || !deps.isOpen()) return;
-    if (!this.memory.admit(query)) return;
+    if (!deps.isOpen()) return;
+    const plan = this.plan(query);
+    if (!plan) return;
+    this.counts.queriesProcessed++;
+    await Promise.all([this.sendResponses(query, plan), this.forward(plan.forward)]);
+  }
+
+  private plan(query: QueryRequest): QueryPlan | undefined {
+    const {deps} = this;
+    const catalog = deps.files.catalog;
     const key = decodeWireName(query.key);
-    const plan = planQuery(query, deps.files.match(key), deps.selfId(), (name) =>
-      deps.files.wireName(name),
-    );
-    if (plan.kind === 'drop') return;
-    if (plan.kind === 'forward') {
-      const data = formatQuery(plan.query);
-      await Promise.all(
-        deps
-          .peers()
-          .map((peer) =>
-            deps
-              .request(peer, MessageType.query, data, {background: true})
-              .catch(() => undefined),
-          ),
-      );
-      return;
+    if (this.mode === 'compatible') {
+      return planCompatibleQuery(query, catalog.firstMatch(key, deps.selfId()));
     }
-    const returnAddress = parsePeerId(query.returnPeerId) as PeerAddress;
+    if (query.returnPeerId === deps.selfId()) return undefined;
+    const admission = this.memory.admit(query);
+    if (!admission) return undefined;
+    // A copy that only reaches further was answered already: pass it on, no more.
+    return planQuery(
+      query,
+      admission === 'further' ? [] : catalog.matchLocal(key),
+      deps.selfId(),
+      this.limits.maxResponsesPerQuery,
+    );
+  }
+
+  private async forward(query: QueryRequest | undefined): Promise<void> {
+    if (!query) return;
+    const data = formatQuery(query);
+    // The asker need not hear its own query again (compatible mode does as the original).
+    const peers = this.deps
+      .peers()
+      .filter((peer) => this.mode === 'compatible' || peer.id !== query.returnPeerId);
+    this.counts.queriesForwarded += peers.length;
+    await Promise.all(
+      peers.map((peer) =>
+        this.deps
+          .request(peer, MessageType.query, data, {background: true})
+          .catch(() => undefined),
+      ),
+    );
+  }
+
+  private async sendResponses(query: QueryRequest, plan: QueryPlan): Promise<void> {
+    const {deps} = this;
+    if (plan.responses.length === 0) return;
+    const returnAddress = parsePeerId(query.returnPeerId);
+    if (!returnAddress) return;
+    if (plan.cut) {
+      limitHit(
+        deps.log,
+        'query-responses',
+        query.returnPeerId,
+        `answered ${plan.responses.length} matching files`,
+      );
+    }
+    let sent = 0;
     for (const response of plan.responses) {
       if (!deps.isOpen()) return;
+      // One budget per return address, whoever sends the queries that name it.
+      if (!this.responsesByReturnAddress.take(query.returnPeerId)) {
+        limitHit(
+          deps.log,
+          'responses-per-return-address',
+          query.returnPeerId,
+          `${plan.responses.length - sent} RESP not sent`,
+        );
+        break;
+      }
+      sent++;
+      this.counts.responsesSent++;
       await deps
         .request(returnAddress, MessageType.response, formatResponse(response), {
           background: true,
@@ -155,12 +305,17 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
           ),
         );
     }
-    deps.log('debug', `answered query "${key}" from ${query.returnPeerId}`);
+    deps.log('debug', `answered query "${query.key}" from ${query.returnPeerId}`);
   }
 
   // ---- RESP ---------------------------------------------------------------------
 
   acceptResponse(text: string, remote: string): void {
+    if (!this.responsesByPeer.take(remoteAddress(remote))) {
+      limitHit(this.deps.log, 'responses-per-peer', remote, 'RESP dropped');
+      return;
+    }
+    this.counts.responsesReceived++;
     let wireName: string;
     let owner: string;
     try {
@@ -180,11 +335,17 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
     }
     if (owner === this.deps.selfId()) return;
     const {files} = this.deps;
-    const changed = files.addRemote(name, wireName, owner);
-    const search = this.latest;
-    if (search && name.includes(search.key) && !search.names.has(name)) {
-      search.names.add(name);
-      this.emit('search-result', {key: search.key, name, owner});
+    const answered = this.ownSearches.filter((search) => name.includes(search.key));
+    const changed = files.addRemote(
+      name,
+      wireName,
+      owner,
+      answered.length > 0 ? 'search' : 'unsolicited',
+    );
+    const latest = this.ownSearches.at(-1);
+    if (latest && answered.includes(latest) && !latest.names.has(name)) {
+      latest.names.add(name);
+      this.emit('search-result', {key: latest.key, name, owner});
     }
     if (!changed) return;
     this.deps.log('info', `found ${name} at ${owner}`);
