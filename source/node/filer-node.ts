@@ -19,6 +19,7 @@ import {
   type ResolvedOptions,
 } from './node-options.js';
 import {Overlay, type OverlayEvents} from './overlay/overlay.js';
+import {OwnerLiveness} from './overlay/owner-liveness.js';
 import {OverlayMessageType} from '../protocol/overlay-messages.js';
 import {createDispatcher, type HandlerTable} from './request-dispatch.js';
 import {
@@ -50,6 +51,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
   private readonly server: PeerServer;
   private readonly logBook = new LogBook((entry) => this.emit('log', entry));
   private readonly overlay: Overlay;
+  private readonly owners: OwnerLiveness;
   private readonly fileIndex: FileIndex;
   private readonly searchRouter: SearchRouter;
   private readonly transferEngine: TransferEngine;
@@ -58,6 +60,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     this.log(level, message);
   private stabilizer: NodeJS.Timeout | undefined;
   private topUpTimer: NodeJS.Timeout | undefined;
+  private readonly requestsByType = new Map<string, number>();
   private listeningPort = 0;
   private state: 'new' | 'open' | 'closing' | 'closed' = 'new';
   private closing: Promise<void> | undefined;
@@ -71,21 +74,37 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     const request: Request = (address, type, data, requestOptions) =>
       this.request(address, type, data, requestOptions);
 
+    const probe = (address: PeerAddress): Promise<boolean> =>
+      probePeer(address, {
+        timeoutMs: this.options.connectTimeoutMs,
+        registry: this.registry,
+        pool: this.outgoing,
+        log,
+      });
     this.overlay = new Overlay({
       self: (): Identity => ({id: this.id, host: this.advertisedHost, port: this.port}),
       isOpen,
       maxPeers: this.options.maxPeers,
       request,
-      probe: (address) =>
-        probePeer(address, {
-          timeoutMs: this.options.connectTimeoutMs,
-          registry: this.registry,
-          pool: this.outgoing,
-          log,
-        }),
+      probe,
       log,
     });
     this.fileIndex = new FileIndex(log);
+    this.owners = new OwnerLiveness({
+      owners: () => {
+        const neighbours = new Set(this.overlay.peers().map((peer) => peer.id));
+        return this.fileIndex.catalog.remoteOwners().filter((id) => !neighbours.has(id));
+      },
+      probe,
+      forget: (owner) => this.fileIndex.forgetOwner(owner),
+      isOpen,
+      log,
+    });
+    // A neighbour found dead takes its files with it; one that said QUIT is probed first.
+    this.overlay.on('peer-removed', (peer, reason) => {
+      if (reason === 'unreachable') this.fileIndex.forgetOwner(peer.id);
+      else this.owners.suspect(peer.id);
+    });
     this.searchRouter = new SearchRouter({
       selfId: () => this.id,
       isOpen,
@@ -126,8 +145,15 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       'transfer-failed',
     ]);
 
+    const handlers = this.requestHandlers();
+    const dispatch = createDispatcher(handlers, log);
     this.server = new PeerServer(
-      createDispatcher(this.requestHandlers(), log),
+      (request, reply) => {
+        // Counted only for types with a handler: a flood of made-up types stays one key.
+        const type = Object.hasOwn(handlers, request.type) ? request.type : 'other';
+        this.requestsByType.set(type, (this.requestsByType.get(type) ?? 0) + 1);
+        return dispatch(request, reply);
+      },
       this.registry,
       log,
       this.options.serverLimits,
@@ -281,6 +307,11 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     return this.logBook.recent();
   }
 
+  /** Requests received so far by message type (unknown types as `other`). */
+  requestCounts(): Record<string, number> {
+    return Object.fromEntries(this.requestsByType);
+  }
+
   /** What the node holds open now, to watch its limits (tests, benchmarks). */
   resources(): NodeResources {
     return {
@@ -308,9 +339,9 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     return this.overlay.removePeer(peerId);
   }
 
-  /** The stabilizer: drops every peer that no longer accepts connections. */
+  /** The stabilizer: drops every neighbour, and every listed owner, that no longer accepts connections. */
   checkPeers(): Promise<void> {
-    return this.overlay.checkPeers();
+    return Promise.all([this.overlay.checkPeers(), this.owners.check()]).then(() => {});
   }
 
   /** Shares a file, or every file under a directory, by base name. */

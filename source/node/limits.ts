@@ -192,6 +192,12 @@ export const LIMIT_DEFAULTS = {
     unit: 'count',
     what: 'owners kept for one name',
   },
+  // ---- the overlay's owner liveness (overlay/owner-liveness.ts) ----
+  'owner-probes': {
+    value: 64,
+    unit: 'count',
+    what: 'owners of listed files probed per liveness round (the others in later rounds)',
+  },
   // ---- shares (files/share-walker.ts) ----
   'share-files': {
     value: 100_000,

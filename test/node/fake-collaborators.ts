@@ -8,6 +8,8 @@ import {MessageType, type PeerAddress} from '../../source/protocol/messages.js';
 import type {Log, Reply, Request} from '../../source/node/collaborators.js';
 import type {LogLevel} from '../../source/node/types.js';
 
+export {seededRandom} from '../support/seeded-random.js';
+
 export type SentRequest = {to: string; type: string; data: string; timeoutMs?: number};
 export type ScriptedPeer = (type: string, data: string) => Frame[];
 
@@ -47,18 +49,6 @@ export class FakeNetwork {
 
   readonly probe = async (address: PeerAddress): Promise<boolean> =>
     this.peers.has(`${address.host}:${address.port}`);
-}
-
-/** A deterministic stand-in for Math.random (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 export class FakeClock {

@@ -182,6 +182,25 @@ export class FileCatalog {
     return 'changed';
   }
 
+  /** Every remote owner named by some entry (for the owner liveness check). */
+  remoteOwners(): string[] {
+    const owners = new Set<string>();
+    for (const record of this.records.values()) {
+      for (const owner of record.owners) owners.add(owner);
+    }
+    return [...owners];
+  }
+
+  /** Forgets `owner` everywhere; the names it touched, each 'gone' or 'changed'. */
+  removeOwnerEverywhere(owner: string): Map<string, 'gone' | 'changed'> {
+    const touched = new Map<string, 'gone' | 'changed'>();
+    for (const name of [...this.records.keys()]) {
+      const result = this.removeOwner(name, owner);
+      if (result !== 'unchanged') touched.set(name, result);
+    }
+    return touched;
+  }
+
   setRemoteSize(name: string, size: number): boolean {
     const record = this.records.get(name);
     if (!record || record.remoteSize === size) return false;

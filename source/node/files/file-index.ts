@@ -96,6 +96,14 @@ export class FileIndex extends TypedEmitter<FileIndexEvents> {
     if (result === 'changed') this.changed(name);
   }
 
+  /** Forgets an owner that is gone, from every name it had. */
+  forgetOwner(owner: string): void {
+    for (const [name, result] of this.catalog.removeOwnerEverywhere(owner)) {
+      if (result === 'gone') this.emit('file-removed', name);
+      else this.changed(name);
+    }
+  }
+
   private changed(name: string): FileEntry | undefined {
     const entry = this.catalog.entry(name);
     if (entry) this.emit('file-added', entry);
