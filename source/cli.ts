@@ -92,6 +92,8 @@ const node = new FilerNode({
 });
 // Made before the node opens, so that its first log lines are events too.
 const app = new FilerApp(node);
+if (config.createdDownloadDir)
+  node.log('info', `created the download folder ${config.downloadDir}`);
 
 if (config.headless) {
   // Before opening: the first lines are printed, and a signal during start-up is handled.

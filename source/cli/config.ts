@@ -4,6 +4,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  DownloadFolderError,
+  prepareDownloadFolder,
+  type DownloadFolder,
+} from './download-folder.js';
 import {parsePeerId, parsePort, type PeerAddress} from '../protocol/messages.js';
 
 export class UsageError extends Error {
@@ -29,6 +34,8 @@ export type CliConfig = {
   bindHost: string;
   shares: string[];
   downloadDir: string;
+  /** The download folder did not exist and was created. */
+  createdDownloadDir?: true;
   hops: number;
   headless: boolean;
   json: boolean;
@@ -66,15 +73,13 @@ export function parseCliConfig(input: string[], flags: CliFlags): CliConfig {
     if (!fs.existsSync(share))
       throw new UsageError(`--share ${share}: no such file or directory`);
   }
-  const downloadDir = path.resolve(flags.downloadDir ?? '.');
-  if (!fs.existsSync(downloadDir) || !fs.statSync(downloadDir).isDirectory()) {
-    throw new UsageError(`--download-dir ${flags.downloadDir}: not a directory`);
-  }
   if (flags.host !== undefined && !/^[^\s:]+$/.test(flags.host)) {
     throw new UsageError(
       `--host must be a host name or IPv4 address, not "${flags.host}"`,
     );
   }
+  // Last: a missing download folder is created only for an otherwise good command line.
+  const download = readyDownloadFolder(flags.downloadDir);
   return {
     port,
     maxPeers: Number(maxPeersText),
@@ -82,7 +87,8 @@ export function parseCliConfig(input: string[], flags: CliFlags): CliConfig {
     ...(flags.host ? {advertisedHost: flags.host} : {}),
     bindHost: flags.bind ?? '0.0.0.0',
     shares,
-    downloadDir,
+    downloadDir: download.path,
+    ...(download.created ? {createdDownloadDir: true} : {}),
     hops,
     headless: flags.headless ?? false,
     json: flags.json ?? false,
@@ -104,4 +110,13 @@ export function findUnknownFlag(argv: string[], known: object): string | undefin
     if (!names.has(camel)) return argument.split('=')[0];
   }
   return undefined;
+}
+
+function readyDownloadFolder(given: string | undefined): DownloadFolder {
+  try {
+    return prepareDownloadFolder(path.resolve(given ?? '.'), given ?? '.');
+  } catch (error) {
+    if (error instanceof DownloadFolderError) throw new UsageError(error.message);
+    throw error;
+  }
 }

@@ -7,6 +7,8 @@ import {findUnknownFlag, parseCliConfig, UsageError} from '../../source/cli/conf
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'filer-config-'));
 after(() => fs.rmSync(tmp, {recursive: true, force: true}));
+const aFile = path.join(tmp, 'a-file.txt');
+fs.writeFileSync(aFile, 'not a folder\n');
 
 describe('parseCliConfig', () => {
   test('takes the three positional arguments of the original', () => {
@@ -24,6 +26,16 @@ describe('parseCliConfig', () => {
     assert.equal(config.port, 0);
     assert.equal(config.maxPeers, 0);
     assert.equal(config.firstPeer, undefined);
+  });
+
+  test('a missing download folder is created, and the config says so', () => {
+    const missing = path.join(tmp, 'new', 'downloads');
+    const config = parseCliConfig(['0', '0'], {downloadDir: missing});
+    assert.equal(config.downloadDir, missing);
+    assert.equal(config.createdDownloadDir, true);
+    assert.ok(fs.statSync(missing).isDirectory());
+    const again = parseCliConfig(['0', '0'], {downloadDir: missing});
+    assert.equal(again.createdDownloadDir, undefined, 'there now: nothing created');
   });
 
   const bad: Array<[string, string[], object, RegExp]> = [
@@ -44,7 +56,18 @@ describe('parseCliConfig', () => {
     ],
     ['bad hops', ['9000', '5'], {hops: 'abc'}, /--hops must be/],
     ['zero hops', ['9000', '5'], {hops: '0'}, /--hops must be/],
-    ['bad download dir', ['9000', '5'], {downloadDir: '/no/such/dir'}, /--download-dir/],
+    [
+      'a file as download folder',
+      ['9000', '5'],
+      {downloadDir: aFile},
+      /--download-dir .*a-file\.txt: exists but is a file, not a folder$/,
+    ],
+    [
+      'a download folder under a file',
+      ['9000', '5'],
+      {downloadDir: path.join(aFile, 'sub')},
+      /--download-dir .*sub: cannot (create|read) it \(a part of the path is a file\)$/,
+    ],
     ['host with a port', ['9000', '5'], {host: 'a:1'}, /--host must be/],
   ];
   for (const [what, input, flags, message] of bad) {

@@ -211,8 +211,8 @@ describe('bad arguments exit 2 with one line on stderr', {concurrency: true}, ()
     ['the terminal UI without a TTY', ['0', '5', '--bind', LOOPBACK]],
     ['no arguments', []],
     [
-      'a missing download dir',
-      ['0', '5', '--download-dir', '/nonexistent/filer', ...headless],
+      'a download dir that is a file',
+      ['0', '5', '--download-dir', process.execPath, ...headless],
     ],
     ['--hops 0', ['0', '5', '--hops', '0', ...headless]],
     ['an extra argument', ['0', '5', `${LOOPBACK}:1`, 'extra', ...headless]],

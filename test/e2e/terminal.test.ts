@@ -198,11 +198,11 @@ test(
             );
           return (
             lines.length === height - 1 &&
-            lines.every(
-              (line) =>
-                stringWidth(line) === width ||
-                line.startsWith('Tab') ||
-                line.startsWith('filer-tui'),
+            // Box lines fill the width exactly; the header and key bar may end early.
+            lines.every((line) =>
+              /^[│║╭╔╰╚]/u.test(line)
+                ? stringWidth(line) === width
+                : stringWidth(line) <= width,
             )
           );
         },

@@ -215,41 +215,32 @@ test(
   },
 );
 
-test(
-  's searches: results arrive marked and selected; / opens the same prompt',
-  TIMEOUT,
-  async (t) => {
-    const {open} = await setup(t, {local: true});
-    const app = await open();
-    await app.press('/');
-    await app.waitForFrame((frame) => frame.includes('Search the network'), 'prompt');
-    await app.press(KEY.escape);
-    await app.waitForFrame((frame) => !frame.includes('Search the network'), 'closed');
-
-    await app.press('s');
-    await app.waitForFrame((frame) => frame.includes('Search for:'), 'the search prompt');
-    await app.type('alpha');
-    await app.waitForFrame((frame) => frame.includes('Search for: alpha'), 'typed');
-    await app.press(KEY.enter);
-    const frame = await app.waitForFrame(
-      (text) =>
-        text.includes('* 2 for "alpha"') &&
-        /alpha-/.test(selectedFileRow(text)) &&
-        /search "alpha" sent to 2 of 2 peer\(s\)/.test(text),
-      'both results, the first selected, and the log line',
-    );
-    assert.match(
-      lineWith(frame, 'alpha-song.mp3'),
-      /\* alpha-song\.mp3\s+127\.0\.0\.1:\d+/,
-    );
-    assert.match(lineWith(frame, 'alpha-notes.txt'), /\* alpha-notes\.txt/);
-    assert.doesNotMatch(lineWith(frame, 'one.txt'), /\*/, 'older rows are not marked');
-    await app.waitForFrame(
-      (text) => /alpha-song\.mp3.*24\.4 KiB/.test(text),
-      'the size learned from the owner',
-    );
-  },
-);
+test('s searches: results arrive marked and selected', TIMEOUT, async (t) => {
+  const {open} = await setup(t, {local: true});
+  const app = await open();
+  await app.press('s');
+  await app.waitForFrame((frame) => frame.includes('Search for:'), 'the search prompt');
+  await app.type('alpha');
+  await app.waitForFrame((frame) => frame.includes('Search for: alpha'), 'typed');
+  await app.press(KEY.enter);
+  const frame = await app.waitForFrame(
+    (text) =>
+      text.includes('* 2 for "alpha"') &&
+      /alpha-/.test(selectedFileRow(text)) &&
+      /search "alpha" sent to 2 of 2 peer\(s\)/.test(text),
+    'both results, the first selected, and the log line',
+  );
+  assert.match(
+    lineWith(frame, 'alpha-song.mp3'),
+    /\* alpha-song\.mp3\s+127\.0\.0\.1:\d+/,
+  );
+  assert.match(lineWith(frame, 'alpha-notes.txt'), /\* alpha-notes\.txt/);
+  assert.doesNotMatch(lineWith(frame, 'one.txt'), /\*/, 'older rows are not marked');
+  await app.waitForFrame(
+    (text) => /alpha-song\.mp3.*24\.4 KiB/.test(text),
+    'the size learned from the owner',
+  );
+});
 
 test(
   'f fetches the selected remote file; it lands on disk and turns local',
@@ -479,18 +470,27 @@ test(
     const frame = await app.waitForFrame((text) => text.includes('▶ Help'), 'the help');
     for (const text of [
       'Tab Shift-Tab',
-      '↑ ↓ PgUp PgDn Home End',
+      'PgUp PgDn',
       'f Enter',
       'd Del',
-      's /',
-      'r Ctrl-L',
-      'q Ctrl-C',
+      'network',
+      'Available Files',
+      'Peer List',
       'Remove the selected peer',
     ]) {
       assert.ok(frame.includes(text), `help lists ${text}`);
     }
+    // The rest is a scroll away.
+    await app.press(KEY.end);
+    const end = await app.waitForFrame(
+      (text) => text.includes('Log view (l)'),
+      'the end',
+    );
+    for (const text of ['r Ctrl-L', 'q Ctrl-C', 'Quit from any prompt or dialog']) {
+      assert.ok(end.includes(text), `help lists ${text}`);
+    }
     assert.doesNotMatch(frame, /Available Files ·/, 'the overlay covers the panes');
-    assert.match(keyBar(frame), /\? help\s+q quit\s+Esc close/);
+    assert.match(keyBar(frame), /\? help\s+q quit\s+↑↓ scroll\s+Esc close/);
     await app.press(KEY.escape);
     await app.waitForFrame((text) => text.includes('Available Files ·'), 'closed');
     await app.press('?');

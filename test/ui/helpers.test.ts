@@ -94,6 +94,7 @@ describe('layout', () => {
           const used =
             2 +
             layout.paneHeight +
+            layout.detailRows +
             layout.transferRows +
             layout.logHeight +
             layout.dialogHeight;
@@ -116,7 +117,7 @@ describe('layout', () => {
     );
     assert.deepEqual(
       [layout.paneHeight, layout.logHeight, layout.filesWidth, layout.peersWidth],
-      [15, 6, 56, 24],
+      [14, 6, 56, 24],
     );
   });
 });

@@ -57,6 +57,10 @@ function rig(
     lists: {files, peers: [], fileNames: files.map((file) => file.name), peerIds: []},
     transfers,
     pageSize: 10,
+    logLines: 0,
+    logPage: 10,
+    helpLines: 0,
+    verbose: false,
     redraw: () => undefined,
     exitNow: () => undefined,
   }));

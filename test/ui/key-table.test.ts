@@ -78,11 +78,35 @@ describe('matchKey', () => {
     };
     expect('tab', 'focus');
     expect('shift-tab', 'focus');
-    for (const name of ['up', 'down', 'pageup', 'pagedown', 'home', 'end'])
+    for (const name of [
+      'up',
+      'down',
+      'pageup',
+      'pagedown',
+      'home',
+      'end',
+      'j',
+      'k',
+      'g',
+      'G',
+    ])
       expect(name, 'move');
     expect('a', 'add');
     expect('s', 'search');
-    expect('/', 'search');
+    expect('/', 'filter');
+    expect('/', 'filter', {...browse, focus: 'peers'});
+    expect('o', 'sort');
+    expect('O', 'reverse');
+    expect('v', 'show');
+    expect('l', 'log');
+    expect('j', 'scroll', {...browse, mode: 'log'});
+    expect('G', 'scroll', {...browse, mode: 'log'});
+    expect('v', 'level', {...browse, mode: 'log'});
+    expect('escape', 'close', {...browse, mode: 'log'});
+    expect('l', 'log', {...browse, mode: 'log'});
+    expect('q', 'quit', {...browse, mode: 'log'});
+    expect('enter', 'keep-filter', {...browse, mode: 'filter'});
+    expect('escape', 'clear-filter', {...browse, mode: 'filter'});
     expect('f', 'fetch');
     expect('enter', 'fetch');
     expect('c', 'cancel', {...browse, transferRunning: true});
@@ -118,6 +142,7 @@ describe('matchKey', () => {
     assert.equal(matchKey('d', browse).kind, 'unavailable');
     assert.equal(matchKey('c', browse).kind, 'unavailable');
     assert.equal(matchKey('f', {...browse, fileSelected: false}).kind, 'unavailable');
+    assert.equal(matchKey('o', {...browse, focus: 'peers'}).kind, 'unavailable');
   });
 
   test('letters typed into a prompt are not hotkeys; unknown keys are unbound', () => {
@@ -129,7 +154,16 @@ describe('matchKey', () => {
   });
 
   test('no two available bindings share a key in any context', () => {
-    const modes: ModeKind[] = ['browse', 'prompt', 'confirm', 'pick', 'help', 'closing'];
+    const modes: ModeKind[] = [
+      'browse',
+      'prompt',
+      'filter',
+      'confirm',
+      'pick',
+      'help',
+      'log',
+      'closing',
+    ];
     for (const mode of modes) {
       for (const focus of ['files', 'peers'] as const) {
         const context = {...browse, mode, focus, transferRunning: true};
@@ -159,6 +193,10 @@ describe('barItems', () => {
       'a add',
       's search',
       'b rebuild',
+      '/ filter',
+      'o sort',
+      'v show',
+      'l log',
       'r refresh',
       '? help',
       'q quit',
@@ -190,5 +228,17 @@ describe('barItems', () => {
       'Ctrl-C quit',
     ]);
     assert.deepEqual(labels({...browse, mode: 'closing'}), ['Ctrl-C quit']);
+    assert.deepEqual(labels({...browse, mode: 'filter'}), [
+      'Enter keep',
+      'Esc clear',
+      'Ctrl-C quit',
+    ]);
+    assert.deepEqual(labels({...browse, mode: 'log'}), [
+      'l log',
+      'q quit',
+      '↑↓ scroll',
+      'v level',
+      'Esc close',
+    ]);
   });
 });

@@ -51,7 +51,10 @@ test('a late refusal only reaches the prompt it was for', () => {
 
 test('closing is final: nothing opens or closes over it', () => {
   const closing = uiReducer(INITIAL_UI_STATE, {type: 'open', mode: {kind: 'closing'}});
-  assert.equal(uiReducer(closing, {type: 'open', mode: {kind: 'help'}}), closing);
+  assert.equal(
+    uiReducer(closing, {type: 'open', mode: {kind: 'help', offset: 0}}),
+    closing,
+  );
   assert.equal(uiReducer(closing, {type: 'close'}), closing);
 });
 

@@ -4,7 +4,13 @@ import type {AppSession} from '../../app/session.js';
 import {useAppState, useOnClosed} from '../hooks/use-app-state.js';
 import {useKeyActions} from '../hooks/use-key-actions.js';
 import {useKeymap} from '../hooks/use-keymap.js';
-import {useLog} from '../hooks/use-log.js';
+import {useLogPane, useLogView} from '../hooks/use-log.js';
+import {describeArrangement} from '../model/file-arrangement.js';
+import {fileDetail, peerDetail, shortPath} from '../model/detail-line.js';
+import {liveFilter} from '../model/ui-state.js';
+import {DetailLine} from './DetailLine.js';
+import {FilterLine} from './FilterLine.js';
+import {LOG_PREFIX_WIDTH, LogView} from './LogView.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {CLEAR_SCREEN} from '../terminal/terminal-screen.js';
 import {useTransfers} from '../hooks/use-transfers.js';
@@ -20,7 +26,7 @@ import type {Mode} from '../model/ui-state.js';
 import {CONFIRM_HEIGHT, ConfirmDialog} from './ConfirmDialog.js';
 import {FilesPane} from './FilesPane.js';
 import {Header} from './Header.js';
-import {HelpOverlay} from './HelpOverlay.js';
+import {helpLineCount, HelpOverlay} from './HelpOverlay.js';
 import {KeyBar} from './KeyBar.js';
 import {LogPane} from './LogPane.js';
 import {PeersPane} from './PeersPane.js';
@@ -40,7 +46,10 @@ export type AppProps = {
   onExit?: () => void;
 };
 
-/** The whole screen: header, Available Files | Peer List, transfers, Log, key bar. */
+/**
+ * The whole screen: header, Available Files | Peer List, the selected row in
+ * full, transfers, Log, key bar; help and the log view take the middle.
+ */
 export function App({session, size: fixedSize, verbose = false, onExit}: AppProps) {
   const {exit} = useApp();
   const {write} = useStdout();
@@ -57,7 +66,20 @@ export function App({session, size: fixedSize, verbose = false, onExit}: AppProp
 
   const dialogHeight = dialogHeightOf(state.mode, size);
   const layout = computeLayout(size, {transfers: transfers.running.length, dialogHeight});
-  const log = useLog(snapshot.log, {verbose, rows: Math.max(layout.logHeight - 2, 0)});
+  const log = useLogPane(snapshot.log, {
+    verbose,
+    rows: Math.max(layout.logHeight - 2, 0),
+  });
+  const {mode} = state;
+  const mainHeight =
+    layout.paneHeight + layout.detailRows + layout.transferRows + layout.logHeight;
+  const logView = useLogView(snapshot.log, {
+    level: mode.kind === 'log' ? mode.level : 'info',
+    width: layout.width - 2 - LOG_PREFIX_WIDTH,
+    rows: mainHeight - 2,
+    fromEnd: mode.kind === 'log' ? mode.fromEnd : 0,
+    open: mode.kind === 'log',
+  });
 
   const commands = useKeyActions({
     session,
@@ -66,6 +88,10 @@ export function App({session, size: fixedSize, verbose = false, onExit}: AppProp
     lists,
     transfers: snapshot.transfers,
     pageSize: Math.max(layout.paneHeight - 3, 1),
+    logLines: logView.total,
+    logPage: mainHeight - 2,
+    helpLines: helpLineCount(),
+    verbose,
     redraw: () => write(CLEAR_SCREEN),
     exitNow: leave,
   });
@@ -84,8 +110,16 @@ export function App({session, size: fixedSize, verbose = false, onExit}: AppProp
 
   if (isTooSmall(size)) return <TooSmall size={size} />;
 
-  const {mode} = state;
-  const mainHeight = layout.paneHeight + layout.transferRows + layout.logHeight;
+  const detail =
+    state.focus === 'files'
+      ? selected.file &&
+        fileDetail(selected.file, snapshot.transfers, snapshot.downloadDir)
+      : selected.peer && peerDetail(selected.peer);
+  const arrangement = describeArrangement({
+    ...state.arrangement,
+    filter: liveFilter(state, 'files'),
+  });
+  const detailTop = 1 + layout.paneHeight;
   return (
     <Box flexDirection="column" width={layout.width} height={layout.height}>
       <Header
@@ -95,11 +129,22 @@ export function App({session, size: fixedSize, verbose = false, onExit}: AppProp
         shared={counts.shared}
         network={counts.network}
         transfers={transfers.running.length}
+        downloadDir={shortPath(snapshot.downloadDir, process.env.HOME)}
         width={layout.width}
       />
       {mode.kind === 'help' ? (
         <HelpOverlay
           context={{...context, mode: 'browse'}}
+          offset={mode.offset}
+          width={layout.width}
+          height={mainHeight}
+        />
+      ) : mode.kind === 'log' ? (
+        <LogView
+          lines={logView.lines}
+          level={mode.level}
+          fromEnd={logView.fromEnd}
+          total={logView.total}
           width={layout.width}
           height={mainHeight}
         />
@@ -107,7 +152,9 @@ export function App({session, size: fixedSize, verbose = false, onExit}: AppProp
         <>
           <Box height={layout.paneHeight} flexShrink={0}>
             <FilesPane
-              files={snapshot.files}
+              files={lists.files}
+              total={snapshot.files.length}
+              arrangement={arrangement}
               search={snapshot.search}
               fetching={transfers.byName}
               selected={selected.fileIndex}
@@ -116,7 +163,8 @@ export function App({session, size: fixedSize, verbose = false, onExit}: AppProp
               height={layout.paneHeight}
             />
             <PeersPane
-              peers={snapshot.peers}
+              peers={lists.peers}
+              filter={liveFilter(state, 'peers')}
               maxPeers={snapshot.maxPeers}
               selected={selected.peerIndex}
               focused={state.focus === 'peers'}
@@ -124,6 +172,20 @@ export function App({session, size: fixedSize, verbose = false, onExit}: AppProp
               height={layout.paneHeight}
             />
           </Box>
+          {mode.kind === 'filter' ? (
+            <FilterLine
+              paneTitle={mode.pane === 'files' ? 'Available Files' : 'Peer List'}
+              line={mode.line}
+              shown={mode.pane === 'files' ? lists.files.length : lists.peers.length}
+              total={
+                mode.pane === 'files' ? snapshot.files.length : snapshot.peers.length
+              }
+              width={layout.width}
+              top={detailTop}
+            />
+          ) : layout.detailRows > 0 ? (
+            <DetailLine text={detail ?? ''} width={layout.width} />
+          ) : null}
           <Transfers
             running={transfers.running}
             width={layout.width}
@@ -143,11 +205,7 @@ export function App({session, size: fixedSize, verbose = false, onExit}: AppProp
         />
       ) : null}
       {mode.kind === 'confirm' ? (
-        <ConfirmDialog
-          title="Remove peer"
-          question={`Remove ${mode.peerId} from the peer list? It is sent QUIT.`}
-          width={layout.width}
-        />
+        <ConfirmDialog ask={mode.ask} width={layout.width} />
       ) : null}
       {mode.kind === 'pick' ? (
         <SourcePicker

@@ -8,7 +8,12 @@ import type {SearchView} from '../stores/app-store.js';
 import {Pane} from './Pane.js';
 
 type Props = {
+  /** The rows shown: filtered and sorted. */
   files: readonly FileEntry[];
+  /** How many names there are in all. */
+  total: number;
+  /** The filter, sort and show choice in words ('' for the defaults). */
+  arrangement: string;
   search: SearchView | undefined;
   /** Names being fetched right now. */
   fetching: ReadonlyMap<string, unknown>;
@@ -23,6 +28,8 @@ const SIZE_WIDTH = 9;
 /** Available Files: one row per name; only the rows in view are rendered. */
 export const FilesPane = memo(function FilesPane({
   files,
+  total,
+  arrangement,
   search,
   fetching,
   selected,
@@ -36,12 +43,14 @@ export const FilesPane = memo(function FilesPane({
   const whereWidth = Math.min(Math.max(Math.floor(inner * 0.34), 10), 28);
   // Marker and mark, then name, where and size with one space between each.
   const nameWidth = Math.max(inner - 3 - whereWidth - 1 - SIZE_WIDTH - 1, 4);
-  const position = files.length === 0 ? '0' : `${selected + 1}/${files.length}`;
+  const shown =
+    files.length === total ? `${files.length}` : `${files.length} of ${total}`;
+  const position = files.length === 0 ? shown : `${selected + 1}/${shown}`;
   const searchNote = search ? `* ${search.names.size} for "${search.key}"` : undefined;
   return (
     <Pane
       title="Available Files"
-      detail={[position, searchNote].filter(Boolean).join(' · ')}
+      detail={[position, arrangement, searchNote].filter(Boolean).join(' · ')}
       width={width}
       height={height}
       focused={focused}
@@ -56,7 +65,9 @@ export const FilesPane = memo(function FilesPane({
       </Box>
       {files.length === 0 ? (
         <Text dimColor wrap="truncate-end">
-          {'  '}no files yet: a shares, s searches the network
+          {total === 0
+            ? '  no files yet: a shares, s searches the network'
+            : '  nothing to show here: / changes the filter, v what is shown'}
         </Text>
       ) : null}
       {files.slice(start, end).map((file, offset) => {

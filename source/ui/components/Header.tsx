@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {takeLastColumns, textWidth} from '../model/text-width.js';
 
 type Props = {
   id: string;
@@ -7,18 +8,44 @@ type Props = {
   shared: number;
   network: number;
   transfers: number;
+  /** Where fetched files go, shortened (~). */
+  downloadDir: string;
   width: number;
 };
 
-/** Who this node is and what it holds, on one line. */
-export function Header({id, peers, maxPeers, shared, network, transfers, width}: Props) {
+/** What each header counter means; the help shows these lines. */
+export const HEADER_COUNTERS: ReadonlyArray<readonly [string, string]> = [
+  ['peers n/m', 'neighbours now / most kept (∞: no limit)'],
+  ['shared', 'files this node shares (yours, and what you fetched)'],
+  ['network', 'names other peers have, learned from searches'],
+  ['transfers', 'downloads running now'],
+  ['saves to', 'the download folder (--download-dir)'],
+];
+
+/** Who this node is, what it holds and where downloads go, on one line. */
+export function Header({
+  id,
+  peers,
+  maxPeers,
+  shared,
+  network,
+  transfers,
+  downloadDir,
+  width,
+}: Props) {
+  const counters = `  peers ${peers}/${maxPeers === 0 ? '∞' : maxPeers}  shared ${shared}  network ${network}  transfers ${transfers}`;
+  // The name gives way on a narrow terminal; then the folder shows its end.
+  const brand = width >= 100;
+  const used = textWidth(`${brand ? 'filer-tui  ' : ''}${id}${counters}  saves to `);
+  const folder = endOf(downloadDir, Math.max(width - used, 6));
   return (
     <Box height={1} width={width}>
       <Text wrap="truncate-end">
-        <Text bold color="cyan">
-          filer-tui
-        </Text>
-        {'  '}
+        {brand ? (
+          <Text bold color="cyan">
+            filer-tui{'  '}
+          </Text>
+        ) : null}
         <Text bold>{id}</Text>
         {'  '}peers <Text bold>{`${peers}/${maxPeers === 0 ? '∞' : maxPeers}`}</Text>
         {'  '}shared <Text bold>{shared}</Text>
@@ -27,7 +54,13 @@ export function Header({id, peers, maxPeers, shared, network, transfers, width}:
         <Text bold color={transfers > 0 ? 'cyan' : undefined}>
           {transfers}
         </Text>
+        {'  '}saves to <Text bold>{folder}</Text>
       </Text>
     </Box>
   );
+}
+
+/** The end of a path that fits in `width` columns: "…/music/downloads". */
+function endOf(text: string, width: number): string {
+  return textWidth(text) <= width ? text : `…${takeLastColumns(text, width - 1)}`;
 }

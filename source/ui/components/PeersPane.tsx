@@ -7,6 +7,8 @@ import {Pane} from './Pane.js';
 
 type Props = {
   peers: readonly PeerInfo[];
+  /** The filter the list is shown with ('' for none). */
+  filter: string;
   maxPeers: number;
   selected: number;
   focused: boolean;
@@ -17,6 +19,7 @@ type Props = {
 /** Peer List: one row per neighbour's peer id. */
 export const PeersPane = memo(function PeersPane({
   peers,
+  filter,
   maxPeers,
   selected,
   focused,
@@ -28,7 +31,12 @@ export const PeersPane = memo(function PeersPane({
   return (
     <Pane
       title="Peer List"
-      detail={`${peers.length}/${maxPeers === 0 ? '∞' : maxPeers}`}
+      detail={[
+        `${peers.length}/${maxPeers === 0 ? '∞' : maxPeers}`,
+        filter && `/${filter}`,
+      ]
+        .filter(Boolean)
+        .join(' · ')}
       width={width}
       height={height}
       focused={focused}
@@ -36,7 +44,9 @@ export const PeersPane = memo(function PeersPane({
       {peers.length === 0 ? (
         // Wrapped, not cut: the hint must be read whole in a narrow pane.
         <Text dimColor wrap="wrap">
-          no peers yet: b joins the network through a peer's host:port
+          {filter
+            ? 'no peer matches: / changes the filter'
+            : "no peers yet: b joins the network through a peer's host:port"}
         </Text>
       ) : null}
       {peers.slice(start, end).map((peer, offset) => {

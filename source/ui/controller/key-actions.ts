@@ -24,8 +24,10 @@ import {
   type KeyContext,
 } from '../model/key-table.js';
 import {moveSelection, type Move} from '../model/selection.js';
-import type {EditKey} from '../model/line-editor.js';
-import {promptMode, type PromptKind} from '../model/ui-state.js';
+import {lineOf, type EditKey} from '../model/line-editor.js';
+import {LOG_LEVELS} from '../model/log-lines.js';
+import {nextOf, SHOW_FILTERS, SORT_KEYS} from '../model/file-arrangement.js';
+import {promptMode, type PromptKind, type Question} from '../model/ui-state.js';
 import type {UiStore} from '../stores/ui-store.js';
 
 export type KeyActionsInput = {
@@ -37,6 +39,13 @@ export type KeyActionsInput = {
   transfers: readonly TransferInfo[];
   /** Rows a PgUp/PgDn moves. */
   pageSize: number;
+  /** Lines the log view holds at its level and width, and how many it shows at once. */
+  logLines: number;
+  logPage: number;
+  /** Lines of the help, and how many show at once. */
+  helpLines: number;
+  /** Debug lines are shown (--verbose): the log view starts at debug. */
+  verbose: boolean;
   /** Clears the terminal and draws the frame again. */
   redraw: () => void;
   /** Leaves the UI without waiting for the node (a second Ctrl-C while closing). */
@@ -65,7 +74,14 @@ const MOVES: Record<string, Move> = {
   pagedown: 'page-down',
   home: 'first',
   end: 'last',
+  k: 'up',
+  j: 'down',
+  g: 'first',
+  G: 'last',
 };
+
+/** Cancelling a transfer at least this big (or this far) asks first. */
+export const LARGE_TRANSFER_BYTES = 64 * 1024 * 1024;
 
 /** The key that helps with a refusal, said after it. */
 const KEY_HINTS: Partial<Record<string, string>> = {
@@ -144,7 +160,7 @@ export function createKeyActions(current: () => KeyActionsInput): KeyActions {
     execute({kind: 'fetch', name: mode.name, ...(owner === undefined ? {} : {owner})});
   };
 
-  const quit = (): void => {
+  const quitNow = (): void => {
     const {exitNow} = current();
     if (state().mode.kind === 'closing') {
       exitNow();
@@ -156,6 +172,99 @@ export function createKeyActions(current: () => KeyActionsInput): KeyActions {
       showFailure(failure);
       exitNow();
     });
+  };
+
+  /** q asks first while transfers run; Ctrl-C never asks. */
+  const quit = (key: string): void => {
+    const running = runningTransfers(current().transfers).length;
+    if (key === 'q' && running > 0) {
+      dispatch({type: 'open', mode: {kind: 'confirm', ask: {action: 'quit', running}}});
+      return;
+    }
+    quitNow();
+  };
+
+  /** The selected file's transfer, else the newest; a large one asks first. */
+  const cancel = (): void => {
+    const {transfers} = current();
+    const name = selected().file?.name;
+    const target =
+      (name === undefined ? undefined : runningTransferOf(transfers, name)) ??
+      runningTransfers(transfers).at(-1);
+    const size = target ? Math.max(target.total ?? 0, target.received) : 0;
+    if (target && size >= LARGE_TRANSFER_BYTES) {
+      dispatch({
+        type: 'open',
+        mode: {
+          kind: 'confirm',
+          ask: {action: 'cancel', name: target.name, transferId: target.id, size},
+        },
+      });
+      return;
+    }
+    execute({kind: 'cancel', ...(name === undefined ? {} : {name})});
+  };
+
+  const answer = (yes: boolean): void => {
+    const {mode} = state();
+    if (mode.kind !== 'confirm') return;
+    dispatch({type: 'close'});
+    const ask: Question = mode.ask;
+    if (!yes) {
+      note(
+        'info',
+        ask.action === 'remove' ? `kept peer ${ask.peerId}` : `${ask.action}: not now`,
+      );
+      return;
+    }
+    if (ask.action === 'remove') execute({kind: 'remove', peerId: ask.peerId});
+    else if (ask.action === 'quit') quitNow();
+    else execute({kind: 'cancel', transferId: ask.transferId});
+  };
+
+  const scrollHelp = (key: string): void => {
+    const {mode} = state();
+    if (mode.kind !== 'help') return;
+    const {helpLines, logPage} = current();
+    const most = Math.max(helpLines - logPage, 0);
+    const from = Math.min(mode.offset, most);
+    const page = Math.max(logPage - 1, 1);
+    const target: Record<string, number> = {
+      up: from - 1,
+      k: from - 1,
+      down: from + 1,
+      j: from + 1,
+      pageup: from - page,
+      pagedown: from + page,
+      home: 0,
+      g: 0,
+      end: most,
+      G: most,
+    };
+    dispatch({type: 'help-scroll', offset: Math.min(target[key] ?? from, most)});
+  };
+
+  const scroll = (key: string): void => {
+    const {mode} = state();
+    if (mode.kind === 'help') scrollHelp(key);
+    if (mode.kind !== 'log') return;
+    const {logLines, logPage} = current();
+    const most = Math.max(logLines - logPage, 0);
+    const page = Math.max(logPage - 1, 1);
+    const from = Math.min(mode.fromEnd, most);
+    const target: Record<string, number> = {
+      up: from + 1,
+      k: from + 1,
+      down: from - 1,
+      j: from - 1,
+      pageup: from + page,
+      pagedown: from - page,
+      home: most,
+      g: most,
+      end: 0,
+      G: 0,
+    };
+    dispatch({type: 'log-scroll', fromEnd: Math.min(target[key] ?? from, most)});
   };
 
   const submit = (prompt: PromptKind, value: string): void => {
@@ -205,13 +314,47 @@ export function createKeyActions(current: () => KeyActionsInput): KeyActions {
     search: () => openPrompt('search'),
     rebuild: () => openPrompt('rebuild'),
     fetch,
-    cancel: () => {
-      const name = selected().file?.name;
-      execute({kind: 'cancel', ...(name === undefined ? {} : {name})});
-    },
+    cancel,
     remove: () => {
       const {peer} = selected();
-      if (peer) dispatch({type: 'open', mode: {kind: 'confirm', peerId: peer.id}});
+      if (peer) {
+        dispatch({
+          type: 'open',
+          mode: {kind: 'confirm', ask: {action: 'remove', peerId: peer.id}},
+        });
+      }
+    },
+    filter: () => {
+      const {focus, arrangement, peerFilter} = state();
+      const kept = focus === 'files' ? arrangement.filter : peerFilter;
+      dispatch({type: 'open', mode: {kind: 'filter', pane: focus, line: lineOf(kept)}});
+    },
+    'keep-filter': () => dispatch({type: 'end-filter', keep: true}),
+    'clear-filter': () => dispatch({type: 'end-filter', keep: false}),
+    sort: () =>
+      dispatch({
+        type: 'arrange',
+        change: {sort: nextOf(SORT_KEYS, state().arrangement.sort), reverse: false},
+      }),
+    reverse: () =>
+      dispatch({type: 'arrange', change: {reverse: !state().arrangement.reverse}}),
+    show: () =>
+      dispatch({
+        type: 'arrange',
+        change: {show: nextOf(SHOW_FILTERS, state().arrangement.show)},
+      }),
+    log: () =>
+      state().mode.kind === 'log'
+        ? dispatch({type: 'close'})
+        : dispatch({
+            type: 'open',
+            mode: {kind: 'log', fromEnd: 0, level: current().verbose ? 'debug' : 'info'},
+          }),
+    scroll,
+    level: () => {
+      const {mode} = state();
+      if (mode.kind === 'log')
+        dispatch({type: 'log-level', level: nextOf(LOG_LEVELS, mode.level)});
     },
     refresh: () => {
       current().redraw();
@@ -220,24 +363,14 @@ export function createKeyActions(current: () => KeyActionsInput): KeyActions {
     help: () =>
       state().mode.kind === 'help'
         ? dispatch({type: 'close'})
-        : dispatch({type: 'open', mode: {kind: 'help'}}),
+        : dispatch({type: 'open', mode: {kind: 'help', offset: 0}}),
     quit,
     submit: () => submitOpenPrompt(),
     close: closeDialog,
-    confirm: () => {
-      const {mode} = state();
-      if (mode.kind !== 'confirm') return;
-      dispatch({type: 'close'});
-      execute({kind: 'remove', peerId: mode.peerId});
-    },
+    confirm: () => answer(true),
     choose: (key) => dispatch({type: 'pick-move', delta: key === 'up' ? -1 : 1}),
     pick,
-    reject: () => {
-      const {mode} = state();
-      if (mode.kind !== 'confirm') return;
-      dispatch({type: 'close'});
-      note('info', `kept peer ${mode.peerId}`);
-    },
+    reject: () => answer(false),
   };
 
   return {

@@ -28,7 +28,7 @@ export function routeKeys(names: readonly string[], handlers: KeyRouting): void 
   };
   for (const name of names) {
     const context = handlers.context();
-    if (context.mode === 'prompt') {
+    if (context.mode === 'prompt' || context.mode === 'filter') {
       if (isTypedText(name)) {
         text += name;
         continue;

@@ -2,7 +2,8 @@ import {useEffect, useMemo, useSyncExternalStore} from 'react';
 import {resolveSelected, type Lists, type Selected} from '../model/key-context.js';
 import type {ViewSnapshot} from '../stores/app-store.js';
 import {selectIndex} from '../model/selection.js';
-import type {UiState} from '../model/ui-state.js';
+import {liveFilter, type UiState} from '../model/ui-state.js';
+import {arrangeFiles, filterPeers} from '../model/file-arrangement.js';
 import {UiStore} from '../stores/ui-store.js';
 
 export type UiView = {store: UiStore; state: UiState; lists: Lists; selected: Selected};
@@ -11,7 +12,23 @@ export type UiView = {store: UiStore; state: UiState; lists: Lists; selected: Se
 export function useUiState(snapshot: ViewSnapshot): UiView {
   const store = useMemo(() => new UiStore(), []);
   const state = useSyncExternalStore(store.subscribe, store.getState);
-  const {files, peers, search} = snapshot;
+  const {search} = snapshot;
+  const filesFilter = liveFilter(state, 'files');
+  const peersFilter = liveFilter(state, 'peers');
+  const {sort, reverse, show} = state.arrangement;
+  const files = useMemo(
+    () =>
+      arrangeFiles(
+        snapshot.files,
+        {filter: filesFilter, sort, reverse, show},
+        search?.names,
+      ),
+    [snapshot.files, filesFilter, sort, reverse, show, search],
+  );
+  const peers = useMemo(
+    () => filterPeers(snapshot.peers, peersFilter),
+    [snapshot.peers, peersFilter],
+  );
   const fileNames = useMemo(() => files.map((file) => file.name), [files]);
   const peerIds = useMemo(() => peers.map((peer) => peer.id), [peers]);
   const lists = useMemo(

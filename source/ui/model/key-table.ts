@@ -4,7 +4,8 @@
  */
 export type Focus = 'files' | 'peers';
 
-export type ModeKind = 'browse' | 'prompt' | 'confirm' | 'pick' | 'help' | 'closing';
+export type ModeKind =
+  'browse' | 'prompt' | 'filter' | 'confirm' | 'pick' | 'help' | 'log' | 'closing';
 
 export type KeyContext = {
   mode: ModeKind;
@@ -19,6 +20,11 @@ export type ActionName =
   | 'move'
   | 'add'
   | 'search'
+  | 'filter'
+  | 'sort'
+  | 'reverse'
+  | 'show'
+  | 'log'
   | 'fetch'
   | 'cancel'
   | 'remove'
@@ -28,16 +34,21 @@ export type ActionName =
   | 'quit'
   | 'submit'
   | 'close'
+  | 'keep-filter'
+  | 'clear-filter'
   | 'confirm'
   | 'reject'
   | 'choose'
-  | 'pick';
+  | 'pick'
+  | 'scroll'
+  | 'level';
 
 /** Actions that open a text prompt of the same name. */
 export const PROMPT_ACTIONS = ['add', 'search', 'rebuild'] as const;
 export type PromptAction = (typeof PROMPT_ACTIONS)[number];
 
-export type Section = 'Panes' | 'Files and peers' | 'Prompts and dialogs' | 'App';
+export type Section =
+  'Available Files' | 'Peer List' | 'Everywhere' | 'Log view (l)' | 'Prompts and dialogs';
 
 export type Binding = {
   action: ActionName;
@@ -58,7 +69,23 @@ export type Binding = {
 };
 
 const BROWSE: readonly ModeKind[] = ['browse'];
-const DIALOGS: readonly ModeKind[] = ['prompt', 'confirm', 'pick'];
+const DIALOGS: readonly ModeKind[] = ['prompt', 'filter', 'confirm', 'pick'];
+const inFiles = (context: KeyContext): boolean => context.focus === 'files';
+const FILES_ONLY = 'this works in Available Files (Tab moves the focus there)';
+
+/** Moving keys, with their vi names, as the selection and the log view read them. */
+export const MOVE_KEYS = [
+  'up',
+  'down',
+  'pageup',
+  'pagedown',
+  'home',
+  'end',
+  'k',
+  'j',
+  'g',
+  'G',
+] as const;
 
 export const KEY_TABLE: readonly Binding[] = [
   {
@@ -66,16 +93,16 @@ export const KEY_TABLE: readonly Binding[] = [
     keys: ['tab', 'shift-tab'],
     label: 'focus',
     description: 'Move focus between Available Files and Peer List',
-    section: 'Panes',
+    section: 'Everywhere',
     modes: BROWSE,
     bar: 'Tab',
   },
   {
     action: 'move',
-    keys: ['up', 'down', 'pageup', 'pagedown', 'home', 'end'],
+    keys: MOVE_KEYS,
     label: 'move',
-    description: 'Move the selection inside the focused pane',
-    section: 'Panes',
+    description: 'Move the selection (j k down/up, g G first/last)',
+    section: 'Everywhere',
     modes: BROWSE,
     bar: '↑↓',
   },
@@ -83,65 +110,112 @@ export const KEY_TABLE: readonly Binding[] = [
     action: 'fetch',
     keys: ['f', 'enter'],
     label: 'fetch',
-    description: 'Fetch the selected file into the download directory',
-    section: 'Files and peers',
+    description: 'Fetch the selected file into the download folder',
+    section: 'Available Files',
     modes: BROWSE,
-    when: (context) => context.focus === 'files' && context.fileSelected,
+    when: (context) => inFiles(context) && context.fileSelected,
     bar: 'f',
     unavailable: 'select a file in Available Files first (Tab moves the focus there)',
   },
   {
-    action: 'remove',
-    keys: ['d', 'delete'],
-    label: 'remove',
-    description: 'Remove the selected peer (sends QUIT), after y/n',
-    section: 'Files and peers',
+    action: 'cancel',
+    keys: ['c'],
+    label: 'cancel',
+    description: 'Cancel the selected (else the newest) transfer; a big one asks first',
+    section: 'Available Files',
     modes: BROWSE,
-    when: (context) => context.focus === 'peers' && context.peerSelected,
-    bar: 'd',
-    unavailable: 'select a peer in Peer List first (Tab moves the focus there)',
+    when: (context) => context.transferRunning,
+    unavailable: 'no transfer is running',
   },
   {
     action: 'add',
     keys: ['a'],
     label: 'add',
     description: 'Share a file, or all files under a directory',
-    section: 'Files and peers',
+    section: 'Everywhere',
     modes: BROWSE,
   },
   {
     action: 'search',
-    keys: ['s', '/'],
+    keys: ['s'],
     label: 'search',
     description: 'Search the network by part of a name; results get *',
-    section: 'Files and peers',
+    section: 'Everywhere',
     modes: BROWSE,
-    bar: 's',
   },
   {
-    action: 'cancel',
-    keys: ['c'],
-    label: 'cancel',
-    description: 'Cancel the selected (else the newest) transfer',
-    section: 'Files and peers',
+    action: 'remove',
+    keys: ['d', 'delete'],
+    label: 'remove',
+    description: 'Remove the selected peer (sends QUIT), after y/n',
+    section: 'Peer List',
     modes: BROWSE,
-    when: (context) => context.transferRunning,
-    unavailable: 'no transfer is running',
+    when: (context) => context.focus === 'peers' && context.peerSelected,
+    bar: 'd',
+    unavailable: 'select a peer in Peer List first (Tab moves the focus there)',
   },
   {
     action: 'rebuild',
     keys: ['b'],
     label: 'rebuild',
     description: 'Join the network again through host:port (3 hops)',
-    section: 'Files and peers',
+    section: 'Peer List',
     modes: BROWSE,
+  },
+  {
+    action: 'filter',
+    keys: ['/'],
+    label: 'filter',
+    description: 'Filter the focused list as you type; Enter keeps it, Esc clears it',
+    section: 'Everywhere',
+    modes: BROWSE,
+  },
+  {
+    action: 'sort',
+    keys: ['o'],
+    label: 'sort',
+    description: 'Sort by arrival, name, size, owner in turn',
+    section: 'Available Files',
+    modes: BROWSE,
+    when: inFiles,
+    unavailable: FILES_ONLY,
+  },
+  {
+    action: 'reverse',
+    keys: ['O'],
+    label: 'reverse',
+    description: 'Reverse the sort',
+    section: 'Available Files',
+    modes: BROWSE,
+    when: inFiles,
+    unavailable: FILES_ONLY,
+    bar: null,
+  },
+  {
+    action: 'show',
+    keys: ['v'],
+    label: 'show',
+    description:
+      'Show all files, only mine, only the network’s, only the latest search’s',
+    section: 'Available Files',
+    modes: BROWSE,
+    when: inFiles,
+    unavailable: FILES_ONLY,
+  },
+  {
+    action: 'log',
+    keys: ['l'],
+    label: 'log',
+    description: 'Read the whole log: scrolls, wraps, filters by level',
+    section: 'Everywhere',
+    modes: ['browse', 'log'],
   },
   {
     action: 'refresh',
     keys: ['r', 'ctrl-l'],
     label: 'refresh',
     description: 'Check that the peers are alive now; redraw',
-    section: 'App',
+    section: 'Everywhere',
     modes: BROWSE,
     bar: 'r',
   },
@@ -150,17 +224,34 @@ export const KEY_TABLE: readonly Binding[] = [
     keys: ['?'],
     label: 'help',
     description: 'Show or hide this help',
-    section: 'App',
+    section: 'Everywhere',
     modes: ['browse', 'help'],
   },
   {
     action: 'quit',
     keys: ['q', 'ctrl-c'],
     label: 'quit',
-    description: 'Quit: send QUIT to the peers, close, restore',
-    section: 'App',
-    modes: ['browse', 'help'],
+    description: 'Quit (asks first while transfers run): QUIT to the peers, restore',
+    section: 'Everywhere',
+    modes: ['browse', 'help', 'log'],
     bar: 'q',
+  },
+  {
+    action: 'scroll',
+    keys: MOVE_KEYS,
+    label: 'scroll',
+    description: 'Scroll the log or help (PgUp PgDn a page, Home/g, End/G the ends)',
+    section: 'Log view (l)',
+    modes: ['log', 'help'],
+    bar: '↑↓',
+  },
+  {
+    action: 'level',
+    keys: ['v'],
+    label: 'level',
+    description: 'Show from debug, info, warn or error up, in turn',
+    section: 'Log view (l)',
+    modes: ['log'],
   },
   {
     action: 'submit',
@@ -169,6 +260,22 @@ export const KEY_TABLE: readonly Binding[] = [
     description: 'Submit the prompt',
     section: 'Prompts and dialogs',
     modes: ['prompt'],
+  },
+  {
+    action: 'keep-filter',
+    keys: ['enter'],
+    label: 'keep',
+    description: 'Keep the filter',
+    section: 'Prompts and dialogs',
+    modes: ['filter'],
+  },
+  {
+    action: 'clear-filter',
+    keys: ['escape'],
+    label: 'clear',
+    description: 'Clear the filter',
+    section: 'Prompts and dialogs',
+    modes: ['filter'],
   },
   {
     action: 'choose',
@@ -191,7 +298,7 @@ export const KEY_TABLE: readonly Binding[] = [
     action: 'confirm',
     keys: ['y'],
     label: 'yes',
-    description: 'Confirm',
+    description: 'Yes',
     section: 'Prompts and dialogs',
     modes: ['confirm'],
   },
@@ -199,7 +306,7 @@ export const KEY_TABLE: readonly Binding[] = [
     action: 'reject',
     keys: ['n', 'escape'],
     label: 'no',
-    description: 'Decline',
+    description: 'No',
     section: 'Prompts and dialogs',
     modes: ['confirm'],
   },
@@ -207,9 +314,9 @@ export const KEY_TABLE: readonly Binding[] = [
     action: 'close',
     keys: ['escape'],
     label: 'close',
-    description: 'Close the prompt, list or help',
+    description: 'Close the prompt, list, log view or help',
     section: 'Prompts and dialogs',
-    modes: ['prompt', 'pick', 'help'],
+    modes: ['prompt', 'pick', 'help', 'log'],
   },
   {
     action: 'quit',
@@ -282,9 +389,10 @@ export function barItems(context: KeyContext): BarItem[] {
 }
 
 export const SECTIONS: readonly Section[] = [
-  'Panes',
-  'Files and peers',
-  'App',
+  'Available Files',
+  'Peer List',
+  'Everywhere',
+  'Log view (l)',
   'Prompts and dialogs',
 ];
 

@@ -19,6 +19,8 @@ export type Layout = {
   filesWidth: number;
   peersWidth: number;
   transferRows: number;
+  /** The line about the selected row (or the filter being typed), when there is room. */
+  detailRows: number;
   /** Height of the Log pane, borders included. */
   logHeight: number;
   /** Lines given to a prompt or dialog above the key bar. */
@@ -35,8 +37,8 @@ export function maxDialogHeight({rows}: TerminalSize): number {
 }
 
 /**
- * Splits the screen: header, Files | Peers side by side, transfer bars, Log,
- * an optional dialog, key bar.
+ * Splits the screen: header, Files | Peers side by side, a detail line,
+ * transfer bars, Log, an optional dialog, key bar.
  */
 export function computeLayout(
   size: TerminalSize,
@@ -50,6 +52,9 @@ export function computeLayout(
     Math.min(transfers, MAX_TRANSFER_ROWS, free - MIN_PANE_HEIGHT - MIN_LOG_HEIGHT),
   );
   free -= transferRows;
+  // The detail line gives way to transfers and dialogs on a small terminal.
+  const detailRows = free - 1 >= MIN_PANE_HEIGHT + MIN_LOG_HEIGHT ? 1 : 0;
+  free -= detailRows;
   let logHeight = clamp(Math.round(free * 0.3), MIN_LOG_HEIGHT, MAX_LOG_HEIGHT);
   if (free - logHeight < MIN_PANE_HEIGHT) {
     logHeight = Math.max(MIN_LOG_HEIGHT, free - MIN_PANE_HEIGHT);
@@ -62,6 +67,7 @@ export function computeLayout(
     filesWidth: size.columns - peersWidth,
     peersWidth,
     transferRows,
+    detailRows,
     logHeight,
     dialogHeight: dialog,
   };

@@ -17,6 +17,7 @@ export type SearchView = {key: string; names: ReadonlySet<string>};
 export type ViewSnapshot = {
   readonly id: string;
   readonly maxPeers: number;
+  readonly downloadDir: string;
   readonly peers: readonly PeerInfo[];
   readonly files: readonly FileEntry[];
   readonly search: SearchView | undefined;
@@ -41,7 +42,8 @@ export type AppStoreOptions = {
 };
 
 export const DEFAULT_FRAME_MS = 40;
-export const DEFAULT_LOG_LIMIT = 300;
+/** Enough to read back a while in the log view; wrapped only while it is open. */
+export const DEFAULT_LOG_LIMIT = 2000;
 export const DEFAULT_PROGRESS_TICK_MS = 500;
 
 /**
@@ -172,6 +174,7 @@ export class AppStore {
     return {
       id: app.identity.id,
       maxPeers: app.identity.maxPeers,
+      downloadDir: app.identity.downloadDir,
       peers: app.peers,
       files: app.files,
       search,
