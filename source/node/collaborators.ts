@@ -26,7 +26,8 @@ export type RequestOptions = {
 export type Request = (
   address: PeerAddress,
   type: string,
-  data?: string,
+  /** A string travels as UTF-8; wire text goes as its bytes (`wireBytes`). */
+  data?: string | Buffer,
   options?: RequestOptions,
 ) => Promise<Frame[]>;
 

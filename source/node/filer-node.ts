@@ -175,13 +175,9 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       [MessageType.join]: (request, reply) =>
         this.overlay.answerJoin(request.data.toString('utf8'), reply),
       [MessageType.query]: (request, reply) =>
-        this.searchRouter.answerQuery(
-          request.data.toString('utf8'),
-          reply,
-          request.remote,
-        ),
+        this.searchRouter.answerQuery(request.data, reply, request.remote),
       [MessageType.response]: (request) =>
-        this.searchRouter.acceptResponse(request.data.toString('utf8'), request.remote),
+        this.searchRouter.acceptResponse(request.data, request.remote),
       [MessageType.fileGet]: (request, reply) =>
         serveFile(
           this.fileIndex.catalog,
@@ -386,7 +382,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
   private request(
     address: PeerAddress,
     type: string,
-    data = '',
+    data: string | Buffer = '',
     options: RequestOptions = {},
   ): Promise<Frame[]> {
     const timeout = options.timeoutMs;

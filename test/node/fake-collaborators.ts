@@ -38,8 +38,10 @@ export class FakeNetwork {
     return this.sent.filter((request) => request.type === type);
   }
 
-  readonly request: Request = async (address: PeerAddress, type, data = '', options) => {
+  readonly request: Request = async (address: PeerAddress, type, body = '', options) => {
     const to = `${address.host}:${address.port}`;
+    // Bytes are recorded one character per byte, as wire text.
+    const data = typeof body === 'string' ? body : body.toString('latin1');
     const timeoutMs = options?.timeoutMs;
     this.sent.push({to, type, data, ...(timeoutMs === undefined ? {} : {timeoutMs})});
     const peer = this.peers.get(to);

@@ -68,12 +68,12 @@ describe('SearchRouter', () => {
     const {router, network, deferred} = makeRouter([peer(1)]);
     network.set(peer(1).id, () => []);
     const recorded = new RecordingReply();
-    await router.answerQuery('10.0.0.9:1 key 2', recorded);
+    await router.answerQuery(Buffer.from('10.0.0.9:1 key 2'), recorded);
     assert.deepEqual(recorded.frames, ['REPL Query ACK: key']);
     assert.equal(network.sent.length, 0);
     assert.equal(deferred.length, 1);
     const bad = new RecordingReply();
-    await router.answerQuery('only two', bad);
+    await router.answerQuery(Buffer.from('only two'), bad);
     assert.deepEqual(bad.frames, [`ERRO ${ReplyText.queryIncorrect}`]);
   });
 
@@ -124,8 +124,8 @@ describe('SearchRouter', () => {
     const sized = new Promise<void>((resolve) =>
       files.on('file-added', (file) => file.size === 1234 && resolve()),
     );
-    router.acceptResponse('my%20song.mp3 10.0.0.5:1', '10.0.0.5:40000');
-    router.acceptResponse('my%20song.mp3 10.0.0.5:1', '10.0.0.5:40001');
+    router.acceptResponse(Buffer.from('my%20song.mp3 10.0.0.5:1'), '10.0.0.5:40000');
+    router.acceptResponse(Buffer.from('my%20song.mp3 10.0.0.5:1'), '10.0.0.5:40001');
     await sized;
     assert.deepEqual(results, ['my song.mp3 10.0.0.5:1']);
     assert.deepEqual(files.entry('my song.mp3'), {
@@ -139,10 +139,10 @@ describe('SearchRouter', () => {
 
   test('RESP with an unsafe name, bad fields or this node as owner is ignored', () => {
     const {router, files, log} = makeRouter();
-    router.acceptResponse('.. 10.0.0.5:1', 'x');
-    router.acceptResponse('../etc 10.0.0.5:1', 'x');
-    router.acceptResponse('one-field', 'x');
-    router.acceptResponse(`mine.txt ${SELF}`, 'x');
+    router.acceptResponse(Buffer.from('.. 10.0.0.5:1'), 'x');
+    router.acceptResponse(Buffer.from('../etc 10.0.0.5:1'), 'x');
+    router.acceptResponse(Buffer.from('one-field'), 'x');
+    router.acceptResponse(Buffer.from(`mine.txt ${SELF}`), 'x');
     assert.deepEqual(files.entries(), []);
     assert.ok(log.has(/ignored RESP from x/));
   });
@@ -153,9 +153,13 @@ describe('SearchRouter', () => {
     });
     const acks = new RecordingReply();
     for (let index = 0; index < 50; index++) {
-      await router.answerQuery(`10.0.0.9:1 k${index} 2`, acks, '10.0.0.66:4000');
+      await router.answerQuery(
+        Buffer.from(`10.0.0.9:1 k${index} 2`),
+        acks,
+        '10.0.0.66:4000',
+      );
     }
-    await router.answerQuery('10.0.0.9:1 other 2', acks, '10.0.0.67:4000');
+    await router.answerQuery(Buffer.from('10.0.0.9:1 other 2'), acks, '10.0.0.67:4000');
     assert.equal(acks.frames.length, 51, 'every query acknowledged, as the original');
     assert.equal(deferred.length, 10 + 1, 'a burst of a tenth, and the other peer');
     assert.ok(log.has(/^limit queries-per-peer hit by 10\.0\.0\.66:4000/));
@@ -164,8 +168,16 @@ describe('SearchRouter', () => {
   test('a key over the limit is acknowledged, neither matched nor forwarded', async () => {
     const {router, deferred, log} = makeRouter([peer(1)], {limits: {maxKeyBytes: 8}});
     const acks = new RecordingReply();
-    await router.answerQuery(`10.0.0.9:1 ${'k'.repeat(9)} 2`, acks, '10.0.0.66:1');
-    await router.answerQuery(`10.0.0.9:1 ${'k'.repeat(8)} 2`, acks, '10.0.0.66:1');
+    await router.answerQuery(
+      Buffer.from(`10.0.0.9:1 ${'k'.repeat(9)} 2`),
+      acks,
+      '10.0.0.66:1',
+    );
+    await router.answerQuery(
+      Buffer.from(`10.0.0.9:1 ${'k'.repeat(8)} 2`),
+      acks,
+      '10.0.0.66:1',
+    );
     assert.equal(acks.frames.length, 2);
     assert.equal(deferred.length, 1);
     assert.ok(log.has(/^limit query-key-bytes hit by/));
@@ -192,7 +204,7 @@ describe('SearchRouter', () => {
       limits: {responsesPerPeerPerMinute: 100},
     });
     for (let index = 0; index < 50; index++) {
-      router.acceptResponse(`f${index} 10.0.0.5:1`, '10.0.0.66:4000');
+      router.acceptResponse(Buffer.from(`f${index} 10.0.0.5:1`), '10.0.0.66:4000');
     }
     assert.equal(files.entries().length, 10);
     assert.ok(log.has(/^limit responses-per-peer hit by 10\.0\.0\.66:4000/));
@@ -201,11 +213,11 @@ describe('SearchRouter', () => {
   test('results of the own searches are kept over a flood of unasked RESPs', async () => {
     const {router, files} = makeRouter([], {limits: {responsesPerPeerPerMinute: 1e9}});
     await router.search('wanted');
-    router.acceptResponse('wanted-1 10.0.0.5:1', '10.0.0.5:4000');
+    router.acceptResponse(Buffer.from('wanted-1 10.0.0.5:1'), '10.0.0.5:4000');
     for (let index = 0; index < 3_000; index++) {
-      router.acceptResponse(`forged${index} 10.0.0.66:1`, '10.0.0.66:4000');
+      router.acceptResponse(Buffer.from(`forged${index} 10.0.0.66:1`), '10.0.0.66:4000');
     }
-    router.acceptResponse('wanted-2 10.0.0.5:1', '10.0.0.5:4001');
+    router.acceptResponse(Buffer.from('wanted-2 10.0.0.5:1'), '10.0.0.5:4001');
     assert.ok(files.entry('wanted-1'));
     assert.ok(files.entry('wanted-2'));
     assert.deepEqual(files.catalog.remoteCounts(), {search: 2, unsolicited: 2_000});

@@ -52,7 +52,7 @@ function makeEngine(owners: Record<string, string[]>, script: Script) {
   const files: TransferFiles = {
     entry: (name): FileEntry | undefined =>
       owners[name] ? {name, local: false, owners: owners[name]} : undefined,
-    wireName: (name) => name.replaceAll(' ', '%20'),
+    wireName: (name) => Buffer.from(name.replaceAll(' ', '%20')),
     share: (name, filePath) => void shared.push(`${name} ${filePath}`),
     dropOwner: (name, owner) => void dropped.push(`${name} ${owner}`),
   };

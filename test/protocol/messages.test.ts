@@ -152,11 +152,15 @@ describe('JOIN and LIST', () => {
     assert.equal(formatListEntry, formatJoin);
   });
 
-  test('parseJoin splits on any whitespace run, as str.split()', () => {
+  test('parseJoin splits on ASCII whitespace runs, as Python 2 str.split()', () => {
     const expected = {peerId: '10.0.0.1:9000', host: '10.0.0.1', port: 9000};
     assert.deepEqual(parseJoin('10.0.0.1:9000 10.0.0.1 9000'), expected);
     assert.deepEqual(parseJoin('  10.0.0.1:9000\t10.0.0.1 \r\n 9000\n'), expected);
-    assert.deepEqual(parseJoin('10.0.0.1:9000\u300010.0.0.1\x0b9000'), expected);
+    assert.deepEqual(parseJoin('10.0.0.1:9000\f10.0.0.1\x0b9000'), expected);
+    assert.throws(
+      () => parseJoin('10.0.0.1:9000\u300010.0.0.1 9000'),
+      'U+3000 is no separator',
+    );
     assert.deepEqual(parseListEntry('10.0.0.1:9000 10.0.0.1 9000'), expected);
   });
 
@@ -285,10 +289,10 @@ describe('RESP', () => {
 });
 
 describe('QUIT', () => {
-  test('parseQuit strips surrounding whitespace only, as str.strip()', () => {
+  test('parseQuit strips surrounding ASCII whitespace only, as Python 2 str.strip()', () => {
     assert.equal(parseQuit('10.0.0.1:9000'), '10.0.0.1:9000');
-    assert.equal(parseQuit(' \t10.0.0.1:9000\r\n'), '10.0.0.1:9000');
-    assert.equal(parseQuit('\u300010.0.0.1:9000\u00a0'), '10.0.0.1:9000');
+    assert.equal(parseQuit(' \t10.0.0.1:9000\r\n\v\f'), '10.0.0.1:9000');
+    assert.equal(parseQuit('\u300010.0.0.1:9000\u00a0'), '\u300010.0.0.1:9000\u00a0');
     assert.equal(parseQuit(' a b '), 'a b');
     assert.equal(parseQuit(''), '');
     assert.equal(parseQuit('\ufeffx'), '\ufeffx');

@@ -27,7 +27,7 @@ async function fetchFrom(
   const downloadDir = await network.tempDir('receive');
   const result = downloadToFile({
     address: {host: LOOPBACK, port: peer.port},
-    wireName: name,
+    wireName: Buffer.from(name),
     name,
     downloadDir,
     ...LIMITS,

@@ -1,3 +1,4 @@
+import {unescapedWire} from '../../protocol/wire-name.js';
 import {limitDefault} from '../limits.js';
 import type {FileEntry} from '../types.js';
 
@@ -11,8 +12,10 @@ export type RemoteOrigin = 'search' | 'unsolicited';
 
 type CatalogRecord = {
   name: string;
-  /** The name as owners know it on the wire (their RESP), for FGET. */
+  /** The name as owners know it on the wire (their RESP), for FGET: wire text. */
   wireName: string;
+  /** Its bytes with filer-tui's escapes undone (wire text): what queries match. */
+  matchBytes: string;
   local?: LocalShare;
   owners: string[];
   remoteSize?: number;
@@ -98,8 +101,10 @@ export class FileCatalog {
       this.unlistRemote(record);
       record.local = share;
       record.wireName = wireName;
+      record.matchBytes = unescapedWire(wireName);
     } else {
-      this.records.set(name, {name, wireName, local: share, owners: []});
+      const matchBytes = unescapedWire(wireName);
+      this.records.set(name, {name, wireName, matchBytes, local: share, owners: []});
     }
     return true;
   }
@@ -145,7 +150,8 @@ export class FileCatalog {
       else return false;
     }
     if (origin === 'unsolicited' && this.limits.maxUnsolicitedNames <= 0) return false;
-    const record: CatalogRecord = {name, wireName, owners: [owner]};
+    const matchBytes = unescapedWire(wireName);
+    const record: CatalogRecord = {name, wireName, matchBytes, owners: [owner]};
     this.records.set(name, record);
     this.listRemote(record, origin);
     return true;
@@ -208,7 +214,7 @@ export class FileCatalog {
     return true;
   }
 
-  /** Names containing `key`, as the original matches (substring). */
+  /** Names containing `key`, as people read them. */
   match(key: string): FileEntry[] {
     const found: FileEntry[] = [];
     for (const record of this.records.values()) {
@@ -218,27 +224,29 @@ export class FileCatalog {
   }
 
   /**
-   * Wire names of the files shared here whose name contains `key`: what this
-   * node may answer a query with (never a name it only heard of).
+   * Wire names of the files shared here whose bytes contain `keyBytes` (wire
+   * text, escapes undone), as the original matches: what this node may answer
+   * a query with (never a name it only heard of).
    */
-  matchLocal(key: string): string[] {
+  matchLocal(keyBytes: string): string[] {
     const found: string[] = [];
     for (const record of this.records.values()) {
-      if (record.local && record.name.includes(key)) found.push(record.wireName);
+      if (record.local && record.matchBytes.includes(keyBytes))
+        found.push(record.wireName);
     }
     return found;
   }
 
   /**
    * The original's answer to a query: the first name in the table containing
-   * `key`, with the owner the table records (this node for its own files).
+   * `keyBytes`, with the owner the table records (this node for its own files).
    */
   firstMatch(
-    key: string,
+    keyBytes: string,
     selfId: string,
   ): {wireName: string; ownerPeerId: string} | undefined {
     for (const record of this.records.values()) {
-      if (!record.name.includes(key)) continue;
+      if (!record.matchBytes.includes(keyBytes)) continue;
       const ownerPeerId = record.local ? selfId : record.owners[0];
       if (ownerPeerId !== undefined) return {wireName: record.wireName, ownerPeerId};
     }

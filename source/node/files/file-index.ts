@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import {unsafeNameReason} from '../../protocol/safe-name.js';
-import {encodeWireName} from '../../protocol/wire-name.js';
+import {wireBytes, wireFromName} from '../../protocol/wire-name.js';
 import type {Log} from '../collaborators.js';
 import {TypedEmitter} from '../typed-emitter.js';
 import type {FileEntry} from '../types.js';
@@ -34,9 +34,9 @@ export class FileIndex extends TypedEmitter<FileIndexEvents> {
     return this.catalog.entry(name);
   }
 
-  /** The name as its owners know it on the wire. */
-  wireName(name: string): string {
-    return this.catalog.wireName(name) ?? encodeWireName(name);
+  /** The name as its owners know it on the wire: the exact bytes for FGET. */
+  wireName(name: string): Buffer {
+    return wireBytes(this.catalog.wireName(name) ?? wireFromName(name));
   }
 
   localShare(name: string): LocalShare | undefined {
@@ -66,7 +66,7 @@ export class FileIndex extends TypedEmitter<FileIndexEvents> {
       this.log('warn', `not sharing ${JSON.stringify(name)}: ${reason}`);
       return undefined;
     }
-    if (!this.catalog.addLocal(name, encodeWireName(name), {path: filePath, size})) {
+    if (!this.catalog.addLocal(name, wireFromName(name), {path: filePath, size})) {
       this.log('warn', `not sharing ${filePath}: the name ${name} is already shared`);
       return undefined;
     }

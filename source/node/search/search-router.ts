@@ -15,7 +15,13 @@ import {
 } from '../../protocol/messages.js';
 import {peerText} from '../../text/terminal-safe.js';
 import {unsafeNameReason} from '../../protocol/safe-name.js';
-import {decodeWireName, encodeWireName} from '../../protocol/wire-name.js';
+import {
+  nameFromWire,
+  unescapedWire,
+  wireBytes,
+  wireFromName,
+  wireText,
+} from '../../protocol/wire-name.js';
 import type {Clock, Log, Reply, Request} from '../collaborators.js';
 import type {FileIndex} from '../files/file-index.js';
 import {limitDefault, limitHit} from '../limits.js';
@@ -99,7 +105,14 @@ export const DEFAULT_SEARCH_TTL = 4;
 /** Results of this many of the user's latest searches are kept over unasked names. */
 const RECENT_SEARCHES = 8;
 
-type OwnSearch = {key: string; ttl: number; startedAt: number; names: Set<string>};
+type OwnSearch = {
+  key: string;
+  /** The key's bytes, as holders match them. */
+  keyBytes: string;
+  ttl: number;
+  startedAt: number;
+  names: Set<string>;
+};
 
 /** The IP address of a `host:port` remote (the port of a client is ephemeral). */
 function remoteAddress(remote: string): string {
@@ -157,7 +170,14 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
   /** Sends QUER to every neighbour; results arrive later as 'search-result'. */
   async search(key: string, ttl = DEFAULT_SEARCH_TTL): Promise<number> {
     if (key.length === 0) throw new FilerError('ERR_EMPTY_KEY', 'search key is empty');
-    this.ownSearches.push({key, ttl, startedAt: this.deps.clock(), names: new Set()});
+    const wireKey = wireFromName(key);
+    this.ownSearches.push({
+      key,
+      keyBytes: unescapedWire(wireKey),
+      ttl,
+      startedAt: this.deps.clock(),
+      names: new Set(),
+    });
     if (this.ownSearches.length > RECENT_SEARCHES) this.ownSearches.shift();
     this.emit('search-started', {key, ttl});
     const peers = this.deps.peers();
@@ -165,11 +185,9 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
       this.deps.log('warn', `search "${key}": no peers to ask; join a network first`);
       return 0;
     }
-    const data = formatQuery({
-      returnPeerId: this.deps.selfId(),
-      key: encodeWireName(key),
-      ttl,
-    });
+    const data = wireBytes(
+      formatQuery({returnPeerId: this.deps.selfId(), key: wireKey, ttl}),
+    );
     const results = await Promise.all(
       peers.map((peer) =>
         this.deps.request(peer, MessageType.query, data).then(
@@ -191,20 +209,21 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
 
   // ---- QUER from other peers ------------------------------------------------
 
-  async answerQuery(text: string, reply: Reply, remote = '?'): Promise<void> {
+  /** QUER: the frame data as it came (its fields are bytes). */
+  async answerQuery(data: Buffer, reply: Reply, remote = '?'): Promise<void> {
     let query: QueryRequest;
     try {
-      query = parseQuery(text);
+      query = parseQuery(wireText(data));
     } catch {
       return reply.send(MessageType.error, ReplyText.queryIncorrect);
     }
-    // Acknowledged as the original does, whatever is done with it after.
-    await reply.send(MessageType.reply, ReplyText.queryAck(query.key));
+    // Acknowledged as the original does (the key echoed byte for byte), whatever is done after.
+    await reply.send(MessageType.reply, wireBytes(ReplyText.queryAck(query.key)));
     if (!this.queriesByPeer.take(remoteAddress(remote))) {
       limitHit(this.deps.log, 'queries-per-peer', remote, 'query dropped');
       return;
     }
-    if (Buffer.byteLength(query.key) > this.limits.maxKeyBytes) {
+    if (query.key.length > this.limits.maxKeyBytes) {
       limitHit(this.deps.log, 'query-key-bytes', remote, 'query dropped');
       return;
     }
@@ -233,7 +252,7 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
   private plan(query: QueryRequest): QueryPlan | undefined {
     const {deps} = this;
     const catalog = deps.files.catalog;
-    const key = decodeWireName(query.key);
+    const key = unescapedWire(query.key);
     if (this.mode === 'compatible') {
       return planCompatibleQuery(query, catalog.firstMatch(key, deps.selfId()));
     }
@@ -251,7 +270,7 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
 
   private async forward(query: QueryRequest | undefined): Promise<void> {
     if (!query) return;
-    const data = formatQuery(query);
+    const data = wireBytes(formatQuery(query));
     // The asker need not hear its own query again (compatible mode does as the original).
     const peers = this.deps
       .peers()
@@ -295,9 +314,14 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
       sent++;
       this.counts.responsesSent++;
       await deps
-        .request(returnAddress, MessageType.response, formatResponse(response), {
-          background: true,
-        })
+        .request(
+          returnAddress,
+          MessageType.response,
+          wireBytes(formatResponse(response)),
+          {
+            background: true,
+          },
+        )
         .catch((error: unknown) =>
           deps.log(
             'debug',
@@ -305,12 +329,16 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
           ),
         );
     }
-    deps.log('debug', `answered query "${query.key}" from ${query.returnPeerId}`);
+    deps.log(
+      'debug',
+      `answered query "${peerText(nameFromWire(query.key))}" from ${query.returnPeerId}`,
+    );
   }
 
   // ---- RESP ---------------------------------------------------------------------
 
-  acceptResponse(text: string, remote: string): void {
+  /** RESP: the frame data as it came (its fields are bytes). */
+  acceptResponse(data: Buffer, remote: string): void {
     if (!this.responsesByPeer.take(remoteAddress(remote))) {
       limitHit(this.deps.log, 'responses-per-peer', remote, 'RESP dropped');
       return;
@@ -319,12 +347,12 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
     let wireName: string;
     let owner: string;
     try {
-      ({wireName, ownerPeerId: owner} = parseResponse(text));
+      ({wireName, ownerPeerId: owner} = parseResponse(wireText(data)));
     } catch (error) {
       this.deps.log('warn', `ignored RESP from ${remote}: ${describeError(error)}`);
       return;
     }
-    const name = decodeWireName(wireName);
+    const name = nameFromWire(wireName);
     const reason = unsafeNameReason(name);
     if (reason) {
       this.deps.log(
@@ -335,7 +363,10 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
     }
     if (owner === this.deps.selfId()) return;
     const {files} = this.deps;
-    const answered = this.ownSearches.filter((search) => name.includes(search.key));
+    const nameBytes = unescapedWire(wireName);
+    const answered = this.ownSearches.filter((search) =>
+      nameBytes.includes(search.keyBytes),
+    );
     const changed = files.addRemote(
       name,
       wireName,
@@ -359,9 +390,14 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
     const address = parsePeerId(owner);
     if (!address) return;
     try {
-      const frames = await this.deps.request(address, MessageType.size, wireName, {
-        background: true,
-      });
+      const frames = await this.deps.request(
+        address,
+        MessageType.size,
+        wireBytes(wireName),
+        {
+          background: true,
+        },
+      );
       const reply = frames[0];
       if (reply?.type !== MessageType.reply) return;
       const text = reply.data.toString('utf8');

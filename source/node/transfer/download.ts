@@ -18,7 +18,8 @@ import {receiveBody, type WriteAt} from './reply-receiver.js';
 export type DownloadRequest = {
   address: PeerAddress;
   /** The name exactly as the owner knows it on the wire. */
-  wireName: string;
+  /** The exact bytes of the name on the wire. */
+  wireName: Buffer;
   /** The decoded name (checked again here; saved as downloadFileName(name)). */
   name: string;
   downloadDir: string;

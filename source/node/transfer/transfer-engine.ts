@@ -24,7 +24,7 @@ export type TransferEvents = {
 
 export type DownloadJob = {
   source: PeerAddress;
-  wireName: string;
+  wireName: Buffer;
   name: string;
   signal: AbortSignal;
   onHeader: (total: number) => void;
@@ -36,7 +36,7 @@ export type Downloaded = {path: string; name: string; size: number};
 /** What the engine needs of the catalogue. */
 export type TransferFiles = {
   entry(name: string): FileEntry | undefined;
-  wireName(name: string): string;
+  wireName(name: string): Buffer;
   /** Shares a finished download. */
   share(name: string, filePath: string, size: number): unknown;
   dropOwner(name: string, owner: string): void;
