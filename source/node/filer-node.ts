@@ -186,7 +186,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
           this.partLog,
         ),
       [MessageType.quit]: (request, reply) =>
-        this.overlay.answerQuit(request.data.toString('utf8'), reply),
+        this.overlay.answerQuit(request.data.toString('utf8'), request.remote, reply),
       [OverlayMessageType.handover]: (request, reply) =>
         this.overlay.answerHandover(request.data.toString('utf8'), request.remote, reply),
       [MessageType.size]: (request, reply) =>

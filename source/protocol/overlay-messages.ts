@@ -23,6 +23,12 @@ export const HandoverText = {
   cannotLink: (peerId: string) => `Hand: cannot link ${peerId}`,
 } as const;
 
+/** Refusals of the original's JOIN and QUIT that only a filer-tui peer sends. */
+export const OverlayReplyText = {
+  joinNotConfirmed: (peerId: string) => `Join: not confirmed: ${peerId}`,
+  quitNotFromPeer: (peerId: string) => `Quit: not sent from ${peerId}`,
+} as const;
+
 export type HandoverRequest = {fromId: string; newcomer: JoinRequest};
 
 export function formatHandover({fromId, newcomer}: HandoverRequest): string {

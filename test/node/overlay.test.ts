@@ -7,6 +7,8 @@ import {
 } from '../../source/node/overlay/overlay.js';
 import type {PeerInfo} from '../../source/node/types.js';
 import {MessageType, ReplyText} from '../../source/protocol/messages.js';
+import {OverlayReplyText} from '../../source/protocol/overlay-messages.js';
+import {eventually} from '../support/eventually.js';
 import {
   error,
   FakeNetwork,
@@ -177,14 +179,21 @@ describe('Overlay answers and liveness', () => {
     host: `10.0.1.${n}`,
     port: 7,
   });
+  /** A network in which peers 1-9 answer as the original with empty lists. */
+  const namedNetwork = (): FakeNetwork => {
+    const network = new FakeNetwork();
+    for (let n = 1; n <= 9; n++) network.set(peer(n).id, originalPeer(peer(n).id, []));
+    return network;
+  };
+  const answerOf = (overlay: Overlay) => async (text: string) => {
+    const recorded = new RecordingReply();
+    await overlay.answerJoin(text, recorded);
+    return recorded.frames;
+  };
 
   test('JOIN adds, refuses duplicates, itself, a full table and bad arguments', async () => {
-    const {overlay} = makeOverlay(new FakeNetwork(), 2);
-    const answer = async (text: string) => {
-      const recorded = new RecordingReply();
-      await overlay.answerJoin(text, recorded);
-      return recorded.frames;
-    };
+    const {overlay} = makeOverlay(namedNetwork(), 2);
+    const answer = answerOf(overlay);
     assert.deepEqual(await answer(joinText(peer(1))), [
       `REPL ${ReplyText.joinAdded(peer(1).id)}`,
     ]);
@@ -199,32 +208,73 @@ describe('Overlay answers and liveness', () => {
     assert.deepEqual(await answer(joinText(peer(3))), [`ERRO ${ReplyText.joinTooMany}`]);
   });
 
+  test('a forged JOIN is refused: the announced address must answer NAME with the id', async () => {
+    const network = namedNetwork();
+    network.set(peer(2).id, originalPeer('10.0.1.99:7', []));
+    const {overlay, log} = makeOverlay(network);
+    const answer = answerOf(overlay);
+    const forged = {id: '10.0.9.9:7', host: '10.0.9.9', port: 7};
+    assert.deepEqual(await answer(joinText(forged)), [
+      `ERRO ${OverlayReplyText.joinNotConfirmed(forged.id)}`,
+    ]);
+    assert.deepEqual(await answer(joinText(peer(2))), [
+      `ERRO ${OverlayReplyText.joinNotConfirmed(peer(2).id)}`,
+    ]);
+    assert.ok(log.has(/answers NAME as 10\.0\.1\.99:7/));
+    assert.deepEqual(overlay.peers(), []);
+  });
+
   test('LIST answers the count, then one entry per peer', async () => {
-    const {overlay} = makeOverlay(new FakeNetwork());
+    const {overlay} = makeOverlay(namedNetwork());
     await overlay.answerJoin(joinText(peer(1)), new RecordingReply());
     const recorded = new RecordingReply();
     await overlay.answerList(recorded);
     assert.deepEqual(recorded.frames, ['REPL 1', `REPL ${joinText(peer(1))}`]);
   });
 
-  test('QUIT removes a known peer (reason quit) and says so; an unknown one is an error', async () => {
-    const {overlay, removed} = makeOverlay(new FakeNetwork());
+  test('QUIT from the peer address is answered, then acted on once its LIST no longer has us', async () => {
+    const {overlay, removed} = makeOverlay(namedNetwork());
     await overlay.answerJoin(joinText(peer(1)), new RecordingReply());
     const first = new RecordingReply();
-    await overlay.answerQuit(`  ${peer(1).id}\n`, first);
+    await overlay.answerQuit(`  ${peer(1).id}\n`, `${peer(1).host}:40000`, first);
     assert.deepEqual(first.frames, [`REPL ${ReplyText.quitRemoved(peer(1).id)}`]);
+    await eventually(() => removed.length > 0, 'the peer removed');
     assert.deepEqual(removed, [`${peer(1).id} quit`]);
     const second = new RecordingReply();
-    await overlay.answerQuit(peer(1).id, second);
+    await overlay.answerQuit(peer(1).id, `${peer(1).host}:40001`, second);
     assert.deepEqual(second.frames, [`ERRO ${ReplyText.quitNotFound(peer(1).id)}`]);
   });
 
+  test('QUIT from a stranger, or for a peer that still lists us, removes no one', async () => {
+    const network = namedNetwork();
+    network.set(peer(2).id, originalPeer(peer(2).id, [SELF.id]));
+    const {overlay, removed, log} = makeOverlay(network, 5, {quitRecheckMs: 5});
+    for (const n of [1, 2])
+      await overlay.answerJoin(joinText(peer(n)), new RecordingReply());
+    const stranger = new RecordingReply();
+    await overlay.answerQuit(peer(1).id, '10.0.7.7:40000', stranger);
+    assert.deepEqual(stranger.frames, [
+      `ERRO ${OverlayReplyText.quitNotFromPeer(peer(1).id)}`,
+    ]);
+    await overlay.answerQuit(peer(2).id, `${peer(2).host}:40000`, new RecordingReply());
+    await eventually(
+      () => log.has(/QUIT for 10\.0\.1\.2:7 ignored: it still lists/),
+      'the QUIT ignored',
+    );
+    assert.equal(
+      network.sentOf(MessageType.list).filter((sent) => sent.to === peer(2).id).length,
+      2,
+    );
+    assert.deepEqual(removed, []);
+    assert.equal(overlay.size, 2);
+  });
+
   test('checkPeers drops exactly the peers that refuse connections', async () => {
-    const network = new FakeNetwork();
+    const network = namedNetwork();
     const {overlay, removed} = makeOverlay(network);
     for (const n of [1, 2])
       await overlay.answerJoin(joinText(peer(n)), new RecordingReply());
-    network.set(peer(1).id, () => []);
+    network.remove(peer(2).id);
     await overlay.checkPeers();
     assert.deepEqual(removed, [`${peer(2).id} unreachable`]);
     assert.deepEqual(
@@ -234,9 +284,10 @@ describe('Overlay answers and liveness', () => {
   });
 
   test('removePeer says QUIT and forgets the peer even when QUIT fails', async () => {
-    const network = new FakeNetwork();
+    const network = namedNetwork();
     const {overlay, removed, log} = makeOverlay(network);
     await overlay.answerJoin(joinText(peer(1)), new RecordingReply());
+    network.remove(peer(1).id);
     await overlay.removePeer(peer(1).id);
     assert.deepEqual(network.sentOf(MessageType.quit), [
       {to: peer(1).id, type: MessageType.quit, data: SELF.id},
@@ -247,11 +298,11 @@ describe('Overlay answers and liveness', () => {
   });
 
   test('leave() says QUIT to every peer with a short timeout', async () => {
-    const network = new FakeNetwork();
+    const network = namedNetwork();
     const {overlay} = makeOverlay(network);
     for (const n of [1, 2])
       await overlay.answerJoin(joinText(peer(n)), new RecordingReply());
-    network.set(peer(1).id, originalPeer(peer(1).id, []));
+    network.remove(peer(2).id);
     await overlay.leave();
     assert.deepEqual(
       network

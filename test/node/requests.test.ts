@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
-import {before, describe, test, type TestContext} from 'node:test';
+import {after, before, describe, test, type TestContext} from 'node:test';
 import type {FilerNode, FilerNodeOptions} from '../../source/node/filer-node.js';
+import {eventually} from '../support/eventually.js';
+import {startFakePeer, type FakePeer} from '../support/fake-peer.js';
 import {testNetwork} from '../support/network.js';
 import {
   describeBytes,
@@ -53,25 +54,6 @@ async function share(
   return filePath;
 }
 
-/** Ports nothing listens on, so QUIT sent on close is refused at once. */
-async function unusedPorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      {length: count},
-      () =>
-        new Promise<net.Server>((resolve) => {
-          const server = net.createServer();
-          server.listen({port: 0, host: LOOPBACK}, () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
-  await Promise.all(
-    servers.map((server) => new Promise((resolve) => server.close(resolve))),
-  );
-  return ports;
-}
-
 function assertBytes(actual: Buffer, ...expectedFrames: Buffer[]): void {
   const expected = Buffer.concat(expectedFrames);
   assert.equal(
@@ -93,6 +75,7 @@ async function assertAlive(node: FilerNode): Promise<void> {
 }
 
 let fakePorts: number[] = [];
+let fakePeers: FakePeer[] = [];
 const fakePeer = (index: number) => {
   const port = fakePorts[index] as number;
   return {id: `${LOOPBACK}:${port}`, host: LOOPBACK, port};
@@ -102,9 +85,12 @@ const joinData = (index: number): string => {
   return `${peer.id} ${peer.host} ${peer.port}`;
 };
 
+/** Peers that answer NAME (a JOIN is confirmed by it) and close on anything else. */
 before(async () => {
-  fakePorts = await unusedPorts(3);
+  fakePeers = await Promise.all([0, 1, 2].map(() => startFakePeer({answersName: true})));
+  fakePorts = fakePeers.map((peer) => peer.port);
 });
+after(() => Promise.all(fakePeers.map((peer) => peer.close())));
 
 describe('NAME', () => {
   test('replies REPL <host:port>', async (t) => {
@@ -463,6 +449,8 @@ describe('QUIT', () => {
       await ask(node, rawFrame('QUIT', ` \t${peer.id}\r\n`)),
       repl(`Quit: peer removed: ${peer.id}`),
     );
+    // Acted on once the peer confirms it (its LIST no longer names this node).
+    await eventually(() => node.peers().length === 1, 'the peer removed');
     assert.deepEqual(node.peers(), [fakePeer(1)]);
     assertBytes(
       await ask(node, rawFrame('QUIT', peer.id)),

@@ -17,6 +17,7 @@ import {
   formatHandover,
   HandoverText,
   OverlayMessageType,
+  OverlayReplyText,
   parseHandover,
 } from '../../protocol/overlay-messages.js';
 import type {Identity, Log, Reply, Request} from '../collaborators.js';
@@ -50,6 +51,8 @@ export type OverlayLimits = {
   handoverTimeoutMs: number;
   /** Most ticks skipped by the top-up after fruitless looks. */
   topUpBackoff: number;
+  /** A QUIT whose sender still lists us is checked once more after this. */
+  quitRecheckMs: number;
 };
 
 export const DEFAULT_OVERLAY_LIMITS: OverlayLimits = {
@@ -58,6 +61,7 @@ export const DEFAULT_OVERLAY_LIMITS: OverlayLimits = {
   handoverAttempts: limitDefault('handover-attempts'),
   handoverTimeoutMs: limitDefault('handover-timeout'),
   topUpBackoff: limitDefault('top-up-backoff'),
+  quitRecheckMs: 1_000,
 };
 
 export type OverlayDeps = {
@@ -78,6 +82,11 @@ export const REBUILD_HOPS = 3;
 /** QUIT on the way out must not hold the close up for long. */
 export const QUIT_TIMEOUT_MS = 1_000;
 
+/** A pause that does not keep the process alive. */
+function unrefDelay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
 /** The state of one join: peers it may still ask, addresses seen, full ones met. */
 type JoinWalk = {budget: number; visited: Set<string>; fullContacts: PeerInfo[]};
 
@@ -88,6 +97,8 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
   private readonly random: () => number;
   private readonly pacer: TopUpPacer;
   private peerCheck: Promise<void> | undefined;
+  /** Neighbours whose QUIT is being confirmed: at most one check each. */
+  private readonly quitChecks = new Set<string>();
   private topUpRunning = false;
   /** One handover at a time, in either role: two could pick the same link. */
   private handingOver = false;
@@ -282,6 +293,7 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
         const answer = await this.deps
           .request(neighbour, OverlayMessageType.handover, data, {
             timeoutMs: this.limits.handoverTimeoutMs,
+            background: true,
           })
           .catch((error: unknown) => error as Error);
         if (answer instanceof Error) {
@@ -375,8 +387,9 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
     const peer = this.table.get(peerId);
     if (!peer)
       throw new FilerError('ERR_UNKNOWN_PEER', `${peerId} is not in the peer list`);
-    await this.sayQuit(peer);
+    // Forgotten first, so that the peer, confirming our QUIT by LIST, sees it.
     this.forgetPeer(peerId, 'removed');
+    await this.sayQuit(peer);
   }
 
   private async sayQuit(peer: PeerInfo): Promise<void> {
@@ -409,14 +422,15 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
   /** QUIT to every neighbour on the way out; failures do not matter any more. */
   async leave(): Promise<void> {
     const self = this.deps.self();
+    const peers = this.table.list();
+    // Emptied first, so that a peer confirming our QUIT by LIST sees it.
+    for (const peer of peers) this.table.remove(peer.id);
     await Promise.all(
-      this.table
-        .list()
-        .map((peer) =>
-          this.deps
-            .request(peer, MessageType.quit, self.id, {timeoutMs: QUIT_TIMEOUT_MS})
-            .catch(() => undefined),
-        ),
+      peers.map((peer) =>
+        this.deps
+          .request(peer, MessageType.quit, self.id, {timeoutMs: QUIT_TIMEOUT_MS})
+          .catch(() => undefined),
+      ),
     );
   }
 
@@ -431,8 +445,10 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
   }
 
   /**
-   * The original's JOIN, except that a full node tries to make room by
-   * handing a neighbour over to the newcomer before it says "too many".
+   * The original's JOIN, except that the new peer must be what it claims
+   * (NAME at the announced address answers the announced id), and that a
+   * full node tries to make room by handing a neighbour over to it before it
+   * says "too many".
    */
   async answerJoin(text: string, reply: Reply): Promise<void> {
     let join;
@@ -444,24 +460,78 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
     const peer = {id: join.peerId, host: join.host, port: join.port};
     const isNew = join.peerId !== this.deps.self().id && !this.table.has(join.peerId);
     if (this.table.isFull()) {
-      if (isNew && (await this.handOver(peer))) {
+      if (isNew && (await this.isConfirmed(peer)) && (await this.handOver(peer))) {
         return reply.send(MessageType.reply, ReplyText.joinAdded(join.peerId));
       }
       return reply.send(MessageType.error, ReplyText.joinTooMany);
     }
-    if (isNew && this.addPeer(peer)) {
+    if (!isNew) {
+      return reply.send(MessageType.error, ReplyText.joinAlreadyInserted(join.peerId));
+    }
+    if (!(await this.isConfirmed(peer))) {
+      return reply.send(MessageType.error, OverlayReplyText.joinNotConfirmed(peer.id));
+    }
+    if (this.addPeer(peer)) {
       return reply.send(MessageType.reply, ReplyText.joinAdded(join.peerId));
     }
-    return reply.send(MessageType.error, ReplyText.joinAlreadyInserted(join.peerId));
+    // Another JOIN took the last slot, or this one, while NAME was asked.
+    return this.table.isFull()
+      ? reply.send(MessageType.error, ReplyText.joinTooMany)
+      : reply.send(MessageType.error, ReplyText.joinAlreadyInserted(join.peerId));
   }
 
-  async answerQuit(text: string, reply: Reply): Promise<void> {
+  /** Forged ids fill no peer list: the announced address must answer NAME with the id. */
+  private async isConfirmed(peer: PeerInfo): Promise<boolean> {
+    const answer = await askName(this.remote, peer, 'JOIN not confirmed by', {
+      background: true,
+    });
+    if (answer === peer.id) return true;
+    if (answer !== undefined) {
+      this.deps.log('warn', `JOIN not confirmed: ${peer.id} answers NAME as ${answer}`);
+    }
+    return false;
+  }
+
+  /**
+   * QUIT is taken only from the named peer's own address, and acted on only
+   * once the peer confirms it: it no longer accepts connections or no
+   * longer lists this node (checked again after quitRecheckMs, since the
+   * original unlinks only after our answer). So a stranger cannot cut links.
+   */
+  async answerQuit(text: string, remote: string, reply: Reply): Promise<void> {
     const peerId = parseQuit(text);
-    if (!this.table.has(peerId)) {
-      return reply.send(MessageType.error, ReplyText.quitNotFound(peerId));
+    const peer = this.table.get(peerId);
+    if (!peer) return reply.send(MessageType.error, ReplyText.quitNotFound(peerId));
+    if (!isSameHost(remote, peer.host)) {
+      this.deps.log('warn', `QUIT for ${peerId} from ${remote} ignored: not its address`);
+      return reply.send(MessageType.error, OverlayReplyText.quitNotFromPeer(peerId));
     }
     await reply.send(MessageType.reply, ReplyText.quitRemoved(peerId));
-    this.forgetPeer(peerId, 'quit');
+    void this.confirmQuit(peer);
+  }
+
+  private async confirmQuit(peer: PeerInfo): Promise<void> {
+    if (this.quitChecks.has(peer.id)) return;
+    this.quitChecks.add(peer.id);
+    try {
+      for (const wait of [0, this.limits.quitRecheckMs]) {
+        if (wait > 0) await unrefDelay(wait);
+        if (!this.deps.isOpen() || !this.table.has(peer.id)) return;
+        if (!(await this.stillListsUs(peer))) {
+          this.forgetPeer(peer.id, 'quit');
+          return;
+        }
+      }
+      this.deps.log('warn', `QUIT for ${peer.id} ignored: it still lists this node`);
+    } finally {
+      this.quitChecks.delete(peer.id);
+    }
+  }
+
+  private async stillListsUs(peer: PeerInfo): Promise<boolean> {
+    const selfId = this.deps.self().id;
+    const listed = await askList(this.remote, peer, {background: true});
+    return listed.some((entry) => entry.peerId === selfId);
   }
 
   private addPeer(peer: PeerInfo, message = `peer added: ${peer.id}`): boolean {

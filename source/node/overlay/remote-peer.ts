@@ -15,7 +15,7 @@ import {
   ReplyText,
   type PeerAddress,
 } from '../../protocol/messages.js';
-import type {Identity, Log, Request} from '../collaborators.js';
+import type {Identity, Log, Request, RequestOptions} from '../collaborators.js';
 import {addressText, expectReplyText} from '../net/peer-client.js';
 
 export type RemoteDeps = {request: Request; log: Log};
@@ -30,9 +30,10 @@ export async function askName(
   {request, log}: RemoteDeps,
   address: PeerAddress,
   context: string,
+  options?: RequestOptions,
 ): Promise<string | undefined> {
   try {
-    const frames = await request(address, MessageType.name);
+    const frames = await request(address, MessageType.name, '', options);
     const peerId = expectReplyText(address, frames, 'NAME');
     if (!isValidPeerId(peerId)) {
       throw new UnexpectedReplyError(
@@ -51,10 +52,11 @@ export async function askName(
 export async function askList(
   {request, log}: RemoteDeps,
   address: PeerAddress,
+  options?: RequestOptions,
 ): Promise<ListedPeer[]> {
   let frames: Frame[];
   try {
-    frames = await request(address, MessageType.list);
+    frames = await request(address, MessageType.list, '', options);
   } catch (error) {
     log('warn', `LIST from ${addressText(address)} failed: ${describeError(error)}`);
     return [];
