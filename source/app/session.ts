@@ -63,7 +63,26 @@ export type AppEvent =
 
 export type AppListener = (event: AppEvent) => void;
 
+/**
+ * What a front end of a node that runs in its own process (see docs/daemon.md)
+ * can do besides commands: leave the node running, or say whether it should
+ * stay when the terminal goes away.
+ */
+export interface NodeControl {
+  /** The node stays when the last UI goes without detaching. */
+  keepRunning(): boolean;
+  setKeepRunning(on: boolean): Promise<void>;
+  /** Whether the node would stay if this UI closed now (kept running, transfers, other UIs). */
+  wouldKeepRunning(): boolean;
+  /** Leaves the node running in the background and closes this connection. */
+  detach(): Promise<void>;
+  /** Calls `listener` when what the methods above answer may have changed. */
+  onChange(listener: () => void): () => void;
+}
+
 export interface AppSession {
+  /** Present when the node runs in its own process and this session is one of its clients. */
+  readonly control?: NodeControl;
   /** Runs a command; never rejects: every failure is an outcome. */
   execute<C extends AppCommand>(command: C): Promise<OutcomeOf<C>>;
   snapshot(): AppSnapshot;

@@ -198,6 +198,27 @@ export const LIMIT_DEFAULTS = {
     unit: 'count',
     what: 'owners of listed files probed per liveness round (the others in later rounds)',
   },
+  // ---- the local control socket (daemon/control-server.ts): this user's own clients ----
+  'control-line': {
+    value: 64 * 1024,
+    unit: 'bytes',
+    what: 'one request line from a control-socket client',
+  },
+  'control-clients': {
+    value: 32,
+    unit: 'count',
+    what: 'simultaneous control-socket clients (UIs, ctl, events, status)',
+  },
+  'control-pending': {
+    value: 16,
+    unit: 'count',
+    what: 'commands of one control client running at once',
+  },
+  'control-backlog': {
+    value: 8 * 1024 * 1024,
+    unit: 'bytes',
+    what: 'output a control client has not read before it is disconnected',
+  },
   // ---- shares (files/share-walker.ts) ----
   'share-files': {
     value: 100_000,
