@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * filer-tui <port> <max-peers> [first-peer-host:port]
- * Parses the arguments, starts the peer node, then runs the terminal UI or
- * the headless mode on top of it.
+ * filer-tui <port> <max-peers> [first-peer-host:port], and the subcommands
+ * that reach a running node (status, stop, ctl, events, attach) or run one
+ * without a UI (serve). Parses the arguments, then runs the node detached
+ * with the terminal UI attached, in headless mode, or served.
  */
 import meow from 'meow';
 import {
@@ -12,10 +13,22 @@ import {
   type CliConfig,
 } from './cli/config.js';
 import {startCommand} from './cli/start-command.js';
+import {CONTROL_SUBCOMMANDS, runControlSubcommand} from './cli/subcommands.js';
 import {FilerApp} from './app/filer-app.js';
+import {serveHeadlessControl} from './daemon/headless-control.js';
+import {openFailure, serveNode} from './daemon/serve-node.js';
 import {runHeadless} from './headless/run-headless.js';
 import {FilerNode} from './node/filer-node.js';
-import {describeError} from './protocol/errors.js';
+
+function fail(message: string, exitCode: number): never {
+  process.stderr.write(`filer-tui: ${message}\n`);
+  process.exit(exitCode);
+}
+
+const [subcommand, ...subcommandArgs] = process.argv.slice(2);
+if (subcommand !== undefined && CONTROL_SUBCOMMANDS.has(subcommand)) {
+  process.exit(await runControlSubcommand(subcommand, subcommandArgs, fail));
+}
 
 const FLAGS = {
   share: {type: 'string', isMultiple: true},
@@ -26,15 +39,26 @@ const FLAGS = {
   headless: {type: 'boolean', default: false},
   json: {type: 'boolean', default: false},
   verbose: {type: 'boolean', default: false},
+  keepRunning: {type: 'boolean', default: false},
+  inProcess: {type: 'boolean', default: false},
 } as const;
 
 const cli = meow(
   `
   Usage
     $ filer-tui <port> <max-peers> [first-peer-host:port]
+    $ filer-tui attach [port]            the UI again, on a node that runs
+    $ filer-tui status [--json]          your running nodes
+    $ filer-tui stop [port]              leave the network, end the node
+    $ filer-tui ctl <port> <command>     run one command (ctl <port> help)
+    $ filer-tui events [port]            the node's events as JSON lines
+    $ filer-tui serve <port> <max-peers> [first-peer]   a node without UI
 
   Starts a peer that listens on <port>, keeps at most <max-peers> neighbours
   (0 = unlimited) and joins the network through the first peer, if given.
+  The node runs in a process of its own: D in the UI detaches, and
+  filer-tui attach comes back. If your node already runs on <port>, the UI
+  attaches to it.
 
   Options
     --share <path>         Share a file, or every file under a directory (repeatable)
@@ -43,6 +67,9 @@ const cli = meow(
                            (default: first non-loopback IPv4 address)
     --bind <address>       Interface to listen on (default: 0.0.0.0)
     --hops <n>             Depth of the join through the first peer (default: 2)
+    --keep-running         Keep the node running when the terminal closes
+                           (default: only while transfers are in progress)
+    --in-process           Run the node inside the UI's process (no detach)
     --headless             No terminal UI: log events to stdout, read commands from stdin
     --json                 With --headless: one JSON object per line
     --verbose              Also show debug log lines
@@ -52,6 +79,7 @@ const cli = meow(
     $ filer-tui 9000 5 --share ~/music
     $ filer-tui 9001 5 192.168.1.20:9000
     $ filer-tui 9002 5 192.168.1.20:9000 --headless --json
+    $ filer-tui ctl 9000 search holiday
 `,
   {
     importMeta: import.meta,
@@ -61,19 +89,19 @@ const cli = meow(
   },
 );
 
-function fail(message: string, exitCode: number): never {
-  process.stderr.write(`filer-tui: ${message}\n`);
-  process.exit(exitCode);
-}
-
+const serving = cli.input[0] === 'serve';
 let config: CliConfig;
 try {
   const unknown = findUnknownFlag(process.argv.slice(2), FLAGS);
   if (unknown) throw new UsageError(`unknown option ${unknown}`);
-  config = parseCliConfig(cli.input, cli.flags);
+  config = parseCliConfig(serving ? cli.input.slice(1) : cli.input, cli.flags);
 } catch (error) {
   if (!(error instanceof UsageError)) throw error;
   fail(`${error.message} (see filer-tui --help)`, 2);
+}
+
+if (serving) {
+  process.exit(await serveNode({config, keepRunning: cli.flags.keepRunning}));
 }
 
 if (!config.headless && !(process.stdin.isTTY && process.stdout.isTTY)) {
@@ -81,6 +109,11 @@ if (!config.headless && !(process.stdin.isTTY && process.stdout.isTTY)) {
     'the terminal UI needs a terminal (TTY); use --headless for scripts and servers',
     2,
   );
+}
+
+if (!config.headless && !cli.flags.inProcess) {
+  const {startAttached} = await import('./cli/attach-command.js');
+  process.exit(await startAttached(config, process.argv.slice(2), fail));
 }
 
 const node = new FilerNode({
@@ -104,6 +137,8 @@ if (config.headless) {
     signals: process,
   });
   await openOrExit(node, config);
+  // status, ctl and events reach a headless node too; it lives as long as its stdin.
+  await serveHeadlessControl(app, node.port);
   void app.execute(startCommand(config));
   await finished;
   process.exit(0);
@@ -120,13 +155,6 @@ async function openOrExit(node: FilerNode, config: CliConfig): Promise<void> {
   try {
     await node.open();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'EADDRINUSE'
-        ? `port ${config.port} is already in use; pick another port`
-        : code === 'EACCES'
-          ? `no permission to listen on port ${config.port}; use a port above 1023`
-          : describeError(error);
-    fail(reason, 1);
+    fail(openFailure(error, config.port), 1);
   }
 }

@@ -27,6 +27,8 @@ export class RemoteSession implements AppSession, NodeControl {
   private readonly statusListeners = new Set<() => void>();
   private state: AppSnapshot;
   private nodeStatus: NodeStatus;
+  /** This side closed the connection: no 'closed' is reported for the node. */
+  private leaving = false;
 
   private constructor(
     private readonly client: ControlClient,
@@ -108,6 +110,7 @@ export class RemoteSession implements AppSession, NodeControl {
 
   /** Closes the connection; for a UI that did not detach, as if its terminal went away. */
   close(): void {
+    this.leaving = true;
     this.client.close();
   }
 
@@ -158,6 +161,6 @@ export class RemoteSession implements AppSession, NodeControl {
 
   /** The connection ended: for the front end, the node is gone. */
   private lost(): void {
-    this.apply({event: 'closed'});
+    if (!this.leaving) this.apply({event: 'closed'});
   }
 }

@@ -3,6 +3,7 @@
  * under the system temp dir, removed afterwards), a ControlServer over a
  * session on it, and raw clients that speak the JSON lines by hand.
  */
+import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import {
 } from '../../source/daemon/control-server.js';
 import {RemoteSession} from '../../source/daemon/remote-session.js';
 import {socketPathFor} from '../../source/daemon/control-dir.js';
+import {CLI_PATH} from '../support/cli-process.js';
 import {eventually} from '../support/eventually.js';
 
 /** A runtime directory of the test's own: `<tmp>/filer-tui` is its control directory. */
@@ -101,4 +103,99 @@ export class RawControlClient {
   destroy(): void {
     this.socket.destroy();
   }
+}
+
+/** The environment of a CLI process whose control directory is the test's own. */
+export function cliEnv(runtimeDir: string): NodeJS.ProcessEnv {
+  return {...process.env, XDG_RUNTIME_DIR: runtimeDir, NO_COLOR: '1'};
+}
+
+export type CliResult = {code: number | null; stdout: string; stderr: string};
+
+/** Runs `filer-tui <args>` to completion (stdin closed), within `timeoutMs`. */
+export function runCliIn(
+  runtimeDir: string,
+  args: string[],
+  timeoutMs = 15_000,
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    env: cliEnv(runtimeDir),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({code, stdout, stderr});
+    }),
+  );
+}
+
+/** A long-running `filer-tui <args>` (serve, events, headless), killed after the test. */
+export class CliChild {
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<number | null>;
+  readonly child: ChildProcessWithoutNullStreams;
+
+  constructor(t: Pick<TestContext, 'after'>, runtimeDir: string, args: string[]) {
+    this.child = spawn(process.execPath, [CLI_PATH, ...args], {env: cliEnv(runtimeDir)});
+    this.child.stdout.on(
+      'data',
+      (chunk: Buffer) => (this.stdout += chunk.toString('utf8')),
+    );
+    this.child.stderr.on(
+      'data',
+      (chunk: Buffer) => (this.stderr += chunk.toString('utf8')),
+    );
+    this.exited = new Promise((resolve) =>
+      this.child.once('close', (code) => resolve(code)),
+    );
+    t.after(async () => {
+      if (this.child.exitCode === null && this.child.signalCode === null) {
+        this.child.kill('SIGKILL');
+        await this.exited;
+      }
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  /** Waits until stdout matches; the match's first group (or whole match). */
+  async waitForOutput(pattern: RegExp, what: string): Promise<string> {
+    const match = await eventually(
+      () => pattern.exec(this.stdout) ?? undefined,
+      () =>
+        `${what}; stdout: ${this.stdout.slice(-2000)} stderr: ${this.stderr.slice(-500)}`,
+    );
+    return match[1] ?? match[0];
+  }
+}
+
+/** The loopback options for a node started by a test. */
+export const LOOPBACK_ARGS = ['--host', '127.0.0.1', '--bind', '127.0.0.1'];
+
+/** `filer-tui serve 0 5` on loopback; resolves with it and its port once its socket is bound. */
+export async function startServe(
+  t: Pick<TestContext, 'after'>,
+  runtimeDir: string,
+  extra: string[] = [],
+): Promise<{node: CliChild; port: number}> {
+  const node = new CliChild(t, runtimeDir, [
+    'serve',
+    '0',
+    '5',
+    ...LOOPBACK_ARGS,
+    ...extra,
+  ]);
+  const port = Number(
+    await node.waitForOutput(/control socket \S+\/(\d+)\.sock/, 'the control socket'),
+  );
+  return {node, port};
 }

@@ -17,6 +17,7 @@ const browse: KeyContext = {
   fileSelected: true,
   peerSelected: true,
   transferRunning: false,
+  detachable: false,
 };
 
 function key(flags: Partial<Key> = {}): Key {

@@ -27,6 +27,7 @@ import {CONFIRM_HEIGHT, ConfirmDialog} from './ConfirmDialog.js';
 import {FilesPane} from './FilesPane.js';
 import {Header} from './Header.js';
 import {helpLineCount, HelpOverlay} from './HelpOverlay.js';
+import {LeaveDialog} from './LeaveDialog.js';
 import {KeyBar} from './KeyBar.js';
 import {LogPane} from './LogPane.js';
 import {PeersPane} from './PeersPane.js';
@@ -96,7 +97,12 @@ export function App({session, size: fixedSize, verbose = false, onExit}: AppProp
     exitNow: leave,
   });
   useKeymap(commands);
-  const context = keyContext(state, selected, transfers.running.length > 0);
+  const context = keyContext(
+    state,
+    selected,
+    transfers.running.length > 0,
+    session.control !== undefined,
+  );
 
   const counts = useMemo(() => {
     let shared = 0;
@@ -207,6 +213,18 @@ export function App({session, size: fixedSize, verbose = false, onExit}: AppProp
       {mode.kind === 'confirm' ? (
         <ConfirmDialog ask={mode.ask} width={layout.width} />
       ) : null}
+      {mode.kind === 'leave' ? (
+        <LeaveDialog
+          reason={
+            transfers.running.length > 0
+              ? `${transfers.running.length} transfer(s) running`
+              : session.control?.keepRunning()
+                ? 'keep running is on'
+                : 'another UI is attached'
+          }
+          width={layout.width}
+        />
+      ) : null}
       {mode.kind === 'pick' ? (
         <SourcePicker
           name={mode.name}
@@ -234,6 +252,7 @@ function dialogHeightOf(mode: Mode, size: TerminalSize): number {
     case 'prompt':
       return PROMPT_HEIGHT;
     case 'confirm':
+    case 'leave':
       return CONFIRM_HEIGHT;
     case 'pick':
       return Math.min(sourcePickerHeight(mode.owners.length), maxDialogHeight(size));

@@ -174,14 +174,50 @@ export function createKeyActions(current: () => KeyActionsInput): KeyActions {
     });
   };
 
-  /** q asks first while transfers run; Ctrl-C never asks. */
+  /**
+   * q asks first while transfers run, or (node in its own process) whether to
+   * stop the node or close only the UI when the node would keep running.
+   * Ctrl-C never asks.
+   */
   const quit = (key: string): void => {
+    if (key === 'q' && current().session.control?.wouldKeepRunning()) {
+      dispatch({type: 'open', mode: {kind: 'leave'}});
+      return;
+    }
     const running = runningTransfers(current().transfers).length;
     if (key === 'q' && running > 0) {
       dispatch({type: 'open', mode: {kind: 'confirm', ask: {action: 'quit', running}}});
       return;
     }
     quitNow();
+  };
+
+  /** Leaves the node running in the background and closes this UI. */
+  const detach = (): void => {
+    const {session, exitNow} = current();
+    if (!session.control) return;
+    dispatch({type: 'open', mode: {kind: 'closing'}});
+    session.control
+      .detach()
+      .catch((error: unknown) => note('error', describeError(error)))
+      .finally(exitNow);
+  };
+
+  const toggleKeepRunning = (): void => {
+    const control = current().session.control;
+    if (!control) return;
+    const on = !control.keepRunning();
+    control
+      .setKeepRunning(on)
+      .then(() =>
+        note(
+          'info',
+          on
+            ? 'keep running: on, the node stays when the terminal closes'
+            : 'keep running: off, the node leaves when the terminal closes (unless transfers run)',
+        ),
+      )
+      .catch((error: unknown) => note('error', describeError(error)));
   };
 
   /** The selected file's transfer, else the newest; a large one asks first. */
@@ -365,6 +401,9 @@ export function createKeyActions(current: () => KeyActionsInput): KeyActions {
         ? dispatch({type: 'close'})
         : dispatch({type: 'open', mode: {kind: 'help', offset: 0}}),
     quit,
+    detach,
+    'keep-running': toggleKeepRunning,
+    'stop-node': quitNow,
     submit: () => submitOpenPrompt(),
     close: closeDialog,
     confirm: () => answer(true),
@@ -375,7 +414,12 @@ export function createKeyActions(current: () => KeyActionsInput): KeyActions {
 
   return {
     context: () =>
-      keyContext(state(), selected(), runningTransfers(current().transfers).length > 0),
+      keyContext(
+        state(),
+        selected(),
+        runningTransfers(current().transfers).length > 0,
+        current().session.control !== undefined,
+      ),
     run: (action, key) => actions[action](key),
     refuse: (binding, key) =>
       note(

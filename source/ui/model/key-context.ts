@@ -35,6 +35,7 @@ export function keyContext(
   state: UiState,
   selected: Selected,
   transferRunning: boolean,
+  detachable = false,
 ): KeyContext {
   return {
     mode: state.mode.kind,
@@ -42,5 +43,6 @@ export function keyContext(
     fileSelected: selected.file !== undefined,
     peerSelected: selected.peer !== undefined,
     transferRunning,
+    detachable,
   };
 }

@@ -5,7 +5,15 @@
 export type Focus = 'files' | 'peers';
 
 export type ModeKind =
-  'browse' | 'prompt' | 'filter' | 'confirm' | 'pick' | 'help' | 'log' | 'closing';
+  | 'browse'
+  | 'prompt'
+  | 'filter'
+  | 'confirm'
+  | 'pick'
+  | 'help'
+  | 'log'
+  | 'leave'
+  | 'closing';
 
 export type KeyContext = {
   mode: ModeKind;
@@ -13,6 +21,8 @@ export type KeyContext = {
   fileSelected: boolean;
   peerSelected: boolean;
   transferRunning: boolean;
+  /** The node runs in its own process (docs/daemon.md): the UI can leave it running. */
+  detachable?: boolean;
 };
 
 export type ActionName =
@@ -41,7 +51,10 @@ export type ActionName =
   | 'choose'
   | 'pick'
   | 'scroll'
-  | 'level';
+  | 'level'
+  | 'detach'
+  | 'keep-running'
+  | 'stop-node';
 
 /** Actions that open a text prompt of the same name. */
 export const PROMPT_ACTIONS = ['add', 'search', 'rebuild'] as const;
@@ -69,7 +82,9 @@ export type Binding = {
 };
 
 const BROWSE: readonly ModeKind[] = ['browse'];
-const DIALOGS: readonly ModeKind[] = ['prompt', 'filter', 'confirm', 'pick'];
+const DIALOGS: readonly ModeKind[] = ['prompt', 'filter', 'confirm', 'pick', 'leave'];
+const NOT_DETACHABLE = 'this node runs inside the UI (--in-process): it ends with the UI';
+const detachable = (context: KeyContext): boolean => context.detachable === true;
 const inFiles = (context: KeyContext): boolean => context.focus === 'files';
 const FILES_ONLY = 'this works in Available Files (Tab moves the focus there)';
 
@@ -237,6 +252,43 @@ export const KEY_TABLE: readonly Binding[] = [
     bar: 'q',
   },
   {
+    action: 'detach',
+    keys: ['D'],
+    label: 'detach',
+    description: 'Detach: close the UI, the node keeps running (filer-tui attach)',
+    section: 'Everywhere',
+    modes: BROWSE,
+    when: detachable,
+    unavailable: NOT_DETACHABLE,
+  },
+  {
+    action: 'keep-running',
+    keys: ['K'],
+    label: 'keep running',
+    description: 'Keep the node running when the terminal closes: on/off',
+    section: 'Everywhere',
+    modes: BROWSE,
+    when: detachable,
+    unavailable: NOT_DETACHABLE,
+    bar: null,
+  },
+  {
+    action: 'stop-node',
+    keys: ['s', 'y'],
+    label: 'stop node',
+    description: 'Stop the node: QUIT to the peers, then close',
+    section: 'Prompts and dialogs',
+    modes: ['leave'],
+  },
+  {
+    action: 'detach',
+    keys: ['c', 'n', 'D'],
+    label: 'close UI',
+    description: 'Close only the UI; the node keeps running',
+    section: 'Prompts and dialogs',
+    modes: ['leave'],
+  },
+  {
     action: 'scroll',
     keys: MOVE_KEYS,
     label: 'scroll',
@@ -316,7 +368,7 @@ export const KEY_TABLE: readonly Binding[] = [
     label: 'close',
     description: 'Close the prompt, list, log view or help',
     section: 'Prompts and dialogs',
-    modes: ['prompt', 'pick', 'help', 'log'],
+    modes: ['prompt', 'pick', 'help', 'log', 'leave'],
   },
   {
     action: 'quit',

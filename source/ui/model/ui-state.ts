@@ -37,6 +37,8 @@ export type Mode =
     }
   /** The help, scrolled to `offset`. */
   | {kind: 'help'; offset: number}
+  /** q while the node would keep running (docs/daemon.md): stop it, or close only this UI? */
+  | {kind: 'leave'}
   | {kind: 'closing'};
 
 /** What a y/n dialog asks before doing it. */

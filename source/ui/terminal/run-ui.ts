@@ -5,8 +5,8 @@ import {applyColourChoice} from './colour-choice.js';
 import {enterFullScreen} from './terminal-screen.js';
 
 export type RunUiOptions = {
-  /** The command line's start-up (shares, join), run once the UI shows. */
-  start: Extract<AppCommand, {kind: 'start'}>;
+  /** The command line's start-up (shares, join), run once the UI shows; an attached node ran its own. */
+  start?: Extract<AppCommand, {kind: 'start'}>;
   verbose: boolean;
 };
 
@@ -28,9 +28,12 @@ export async function runUi(session: AppSession, options: RunUiOptions): Promise
   applyColourChoice(process.env);
   const {mountApp} = await import('./mount-app.js');
 
-  // The App exits when the app reports 'closed'.
-  const quit = (): Promise<unknown> => session.execute({kind: 'quit'});
-  const closeNode = (): void => void quit();
+  // The App exits when the app reports 'closed'. A node in its own process
+  // (docs/daemon.md) is not closed by the UI going: it judges that itself.
+  const attached = session.control !== undefined;
+  const quit = (): Promise<unknown> =>
+    attached ? Promise.resolve() : session.execute({kind: 'quit'});
+  const closeNode = attached ? (): never => process.exit(0) : (): void => void quit();
   const screen = enterFullScreen(process, closeNode);
   // However the process ends, the shell gets its screen back.
   process.once('exit', screen.restore);
@@ -53,7 +56,7 @@ export async function runUi(session: AppSession, options: RunUiOptions): Promise
   };
   process.on('uncaughtException', onCrash);
 
-  void session.execute(options.start);
+  if (options.start) void session.execute(options.start);
   try {
     await instance.waitUntilExit();
   } finally {
