@@ -17,7 +17,6 @@ const browse: KeyContext = {
   fileSelected: true,
   peerSelected: true,
   transferRunning: false,
-  detachable: false,
 };
 
 function key(flags: Partial<Key> = {}): Key {
