@@ -13,10 +13,8 @@ import {
   type CliConfig,
 } from './cli/config.js';
 import {startCommand} from './cli/start-command.js';
-import {CONTROL_SUBCOMMANDS, runControlSubcommand} from './cli/subcommands.js';
 import {FilerApp} from './app/filer-app.js';
-import {serveHeadlessControl} from './daemon/headless-control.js';
-import {openFailure, serveNode} from './daemon/serve-node.js';
+import {openFailure} from './cli/open-failure.js';
 import {runHeadless} from './headless/run-headless.js';
 import {FilerNode} from './node/filer-node.js';
 
@@ -25,8 +23,12 @@ function fail(message: string, exitCode: number): never {
   process.exit(exitCode);
 }
 
+/** Subcommands that reach a running node; loaded only when asked for, to keep start-up short. */
+const CONTROL_SUBCOMMANDS = new Set(['status', 'stop', 'ctl', 'events', 'attach']);
+
 const [subcommand, ...subcommandArgs] = process.argv.slice(2);
 if (subcommand !== undefined && CONTROL_SUBCOMMANDS.has(subcommand)) {
+  const {runControlSubcommand} = await import('./cli/subcommands.js');
   process.exit(await runControlSubcommand(subcommand, subcommandArgs, fail));
 }
 
@@ -101,6 +103,7 @@ try {
 }
 
 if (serving) {
+  const {serveNode} = await import('./daemon/serve-node.js');
   process.exit(await serveNode({config, keepRunning: cli.flags.keepRunning}));
 }
 
@@ -138,6 +141,7 @@ if (config.headless) {
   });
   await openOrExit(node, config);
   // status, ctl and events reach a headless node too; it lives as long as its stdin.
+  const {serveHeadlessControl} = await import('./daemon/headless-control.js');
   await serveHeadlessControl(app, node.port);
   void app.execute(startCommand(config));
   await finished;

@@ -19,8 +19,6 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   },
 };
 
-export const CONTROL_SUBCOMMANDS: ReadonlySet<string> = new Set(Object.keys(COMMANDS));
-
 /** Runs one; a usage mistake exits 2, a failure (no such node, ...) 1, each with one line. */
 export async function runControlSubcommand(
   name: string,

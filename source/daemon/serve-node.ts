@@ -14,6 +14,7 @@ import {HeadlessOutput} from '../headless/output.js';
 import {FilerNode} from '../node/filer-node.js';
 import type {LogLevel} from '../node/types.js';
 import {describeError} from '../protocol/errors.js';
+import {openFailure} from '../cli/open-failure.js';
 import {controlDirPath, logPathFor, socketPathFor} from './control-dir.js';
 import {ControlServer} from './control-server.js';
 import {READY_FD_ENV, PROVISIONAL_LOG_ENV, type ReadyMessage} from './spawn-node.js';
@@ -23,15 +24,6 @@ export type ServeOptions = {
   keepRunning: boolean;
   write?: (line: string) => void;
 };
-
-/** Describes why a node could not open its port, in one line. */
-export function openFailure(error: unknown, port: number): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return `port ${port} is already in use; pick another port`;
-  if (code === 'EACCES')
-    return `no permission to listen on port ${port}; use a port above 1023`;
-  return describeError(error);
-}
 
 /** Runs the node until it leaves the network; resolves with the exit code. */
 export async function serveNode({
