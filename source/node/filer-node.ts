@@ -3,11 +3,15 @@
  * and the transfer engine to the network, answers incoming requests through
  * a dispatch table, and re-emits the parts' events. No UI code.
  */
+import path from 'node:path';
 import type {Frame} from '../protocol/frame.js';
 import {formatPeerId, MessageType, type PeerAddress} from '../protocol/messages.js';
+import {TransferMessageType} from '../protocol/transfer-messages.js';
 import type {Identity, Request, RequestOptions} from './collaborators.js';
 import {FileIndex, type FileIndexEvents} from './files/file-index.js';
-import {answerSize, serveFile} from './files/file-server.js';
+import {answerFileInfo, answerSize, serveFile, serveRange} from './files/file-server.js';
+import {HashCache} from './files/hash-cache.js';
+import {ShareHasher} from './files/hash-shares.js';
 import {LogBook} from './log-book.js';
 import {OutgoingPool} from './net/outgoing-pool.js';
 import {probePeer, requestFrames} from './net/peer-client.js';
@@ -28,7 +32,7 @@ import {
   type SearchEvents,
   type SearchStats,
 } from './search/search-router.js';
-import {downloadToFile} from './transfer/download.js';
+import {fetchFile} from './transfer/fetch-file.js';
 import {TransferEngine, type TransferEvents} from './transfer/transfer-engine.js';
 import {TypedEmitter} from './typed-emitter.js';
 import type {
@@ -55,6 +59,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
   private readonly fileIndex: FileIndex;
   private readonly searchRouter: SearchRouter;
   private readonly transferEngine: TransferEngine;
+  private readonly hasher: ShareHasher;
   /** The log the parts write to; one function, so limit reports are rate-limited per node. */
   private readonly partLog = (level: LogLevel, message: string): void =>
     this.log(level, message);
@@ -105,6 +110,17 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       if (reason === 'unreachable') this.fileIndex.forgetOwner(peer.id);
       else this.owners.suspect(peer.id);
     });
+    const stateDir = this.options.stateDir;
+    this.hasher = new ShareHasher(
+      new HashCache(stateDir ? path.join(stateDir, 'hashes.json') : undefined, log),
+      log,
+    );
+    this.fileIndex.on('file-added', (entry) => {
+      const share = entry.local
+        ? this.fileIndex.catalog.localShare(entry.name)
+        : undefined;
+      if (share) this.hasher.request(share.path);
+    });
     this.searchRouter = new SearchRouter({
       selfId: () => this.id,
       isOpen,
@@ -121,14 +137,24 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     this.transferEngine = new TransferEngine({
       files: this.fileIndex,
       download: (job) =>
-        downloadToFile({
-          ...job,
-          address: job.source,
+        fetchFile(job, {
           downloadDir: this.options.downloadDir,
           connectTimeoutMs: this.options.connectTimeoutMs,
           idleTimeoutMs: this.options.transferIdleTimeoutMs,
           registry: this.registry,
-          pool: this.outgoing,
+          requestOptions: {
+            registry: this.registry,
+            pool: this.outgoing,
+            log,
+            connectTimeoutMs: this.options.connectTimeoutMs,
+            replyTimeoutMs: this.options.replyTimeoutMs,
+            replyDeadlineMs: this.options.replyDeadlineMs,
+          },
+          log,
+          now: Date.now,
+          findLocal: (sha256, size) => this.hasher.findFile(sha256, size),
+          remember: (file, size, mtimeMs, sha256) =>
+            this.hasher.cache.set(file, {size, mtimeMs, sha256}),
         }),
       isOpen,
       clock: Date.now,
@@ -191,6 +217,21 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
         this.overlay.answerHandover(request.data.toString('utf8'), request.remote, reply),
       [MessageType.size]: (request, reply) =>
         answerSize(this.fileIndex.catalog, request.data.toString('utf8'), reply),
+      [TransferMessageType.fileInfo]: (request, reply) =>
+        answerFileInfo(
+          this.fileIndex.catalog,
+          this.hasher,
+          {wireName: request.data.toString('utf8'), remote: request.remote},
+          reply,
+          this.partLog,
+        ),
+      [TransferMessageType.fileRange]: (request, reply) =>
+        serveRange(
+          this.fileIndex.catalog,
+          {data: request.data.toString('utf8'), remote: request.remote},
+          reply,
+          this.partLog,
+        ),
     };
   }
 
@@ -239,6 +280,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     clearInterval(this.stabilizer);
     clearInterval(this.topUpTimer);
     await this.transferEngine.stopAll();
+    await this.hasher.close();
     if (wasOpen) await this.overlay.leave();
     const serverClosed = this.server.close();
     this.registry.destroyAll();

@@ -1,6 +1,7 @@
 import {realpathSync} from 'node:fs';
 import path from 'node:path';
 import {limitDefault} from './limits.js';
+import {defaultStateDir} from './files/hash-cache.js';
 import {detectAdvertisedHost} from './net/advertised-host.js';
 import {DEFAULT_CLIENT_LIMITS} from './net/peer-client.js';
 import type {PoolLimits} from './net/outgoing-pool.js';
@@ -31,6 +32,11 @@ export type FilerNodeOptions = {
   transferIdleTimeoutMs?: number;
   /** Ask owners for sizes with the SIZE extension. */
   sizeLookup?: boolean;
+  /**
+   * Per-user state (the hash cache): default `$XDG_STATE_HOME/filer-tui` or
+   * `~/.local/state/filer-tui`; '' keeps it in memory only.
+   */
+  stateDir?: string;
   serverLimits?: Partial<ServerLimits>;
   /** 'filer' (default) or 'compatible': the original's search (docs/search.md). */
   searchMode?: SearchMode;
@@ -62,6 +68,7 @@ export function resolveOptions(options: FilerNodeOptions): ResolvedOptions {
     replyDeadlineMs: options.replyDeadlineMs ?? DEFAULT_CLIENT_LIMITS.replyDeadlineMs,
     transferIdleTimeoutMs: options.transferIdleTimeoutMs ?? 30_000,
     sizeLookup: options.sizeLookup ?? true,
+    stateDir: options.stateDir ?? defaultStateDir(),
     serverLimits: options.serverLimits ?? {},
     searchMode: options.searchMode ?? 'filer',
     searchLimits: options.searchLimits ?? {},

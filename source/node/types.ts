@@ -35,6 +35,21 @@ export type TransferInfo = {
   path?: string;
   /** One-line reason when failed or cancelled. */
   error?: string;
+  /** What a running transfer does now. */
+  phase?: 'hashing' | 'fetching' | 'verifying';
+  /** Sources sending bytes now. */
+  sources?: number;
+  /** Bytes per second, recently. */
+  rate?: number;
+  /** Seconds left at that rate. */
+  etaSeconds?: number;
+  /** Done, and the content matched the SHA-256 its sources announced. */
+  verified?: boolean;
+  sha256?: string;
+  /** Bytes kept from an earlier, interrupted fetch. */
+  resumedBytes?: number;
+  /** The content was already here (at `path`); nothing was fetched. */
+  alreadyHad?: boolean;
 };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -391,36 +391,49 @@ for (const ending of ['closes', 'resets'] as const) {
   );
 }
 
-test('a fetch that breaks mid-body falls back to the next owner', SHORT, async (t) => {
-  const network = testNetwork(t);
-  const [a, b] = (await network.startNodes(2)) as [FilerNode, FilerNode];
-  const source = path.join(await network.tempDir('dual'), 'dual.bin');
-  await writeRandomFile(source, 3 * MiB);
-  await a.addShare(source);
-  const broken = await network.startFakePeer({
-    onRequest: (request, socket) => {
-      if (request.type !== MessageType.fileGet) return void socket.end();
-      socket.write(encodeHeader(MessageType.reply, 3 * MiB));
-      socket.end(Buffer.alloc(1000, 1));
-    },
-  });
-  for (const owner of [broken.id, a.id]) {
-    await sendRaw(b, MessageType.response, `dual.bin ${owner}`);
-  }
-  assert.deepEqual(b.file('dual.bin')?.owners, [broken.id, a.id]);
+test(
+  'a plain FGET that breaks mid-body falls back to the next owner',
+  SHORT,
+  async (t) => {
+    const network = testNetwork(t);
+    const b = await network.startNode();
+    const source = path.join(await network.tempDir('dual'), 'dual.bin');
+    await writeRandomFile(source, 3 * MiB);
+    const content = await fs.readFile(source);
+    // Two owners speaking only the original protocol (they close on FINF).
+    const broken = await network.startFakePeer({
+      onRequest: (request, socket) => {
+        if (request.type !== MessageType.fileGet) return void socket.end();
+        socket.write(encodeHeader(MessageType.reply, 3 * MiB));
+        socket.end(Buffer.alloc(1000, 1));
+      },
+    });
+    const whole = await network.startFakePeer({
+      onRequest: (request, socket) => {
+        if (request.type !== MessageType.fileGet) return void socket.end();
+        socket.write(encodeHeader(MessageType.reply, content.length));
+        socket.end(content);
+      },
+    });
+    for (const owner of [broken.id, whole.id]) {
+      await sendRaw(b, MessageType.response, `dual.bin ${owner}`);
+    }
+    assert.deepEqual(b.file('dual.bin')?.owners, [broken.id, whole.id]);
 
-  const failures: string[] = [];
-  b.on('log', (entry) => entry.level === 'warn' && failures.push(entry.message));
-  const transfer = await b.fetch('dual.bin');
-  assert.equal(transfer.owner, a.id);
-  assert.equal(transfer.received, 3 * MiB);
-  assert.equal(await sha256File(transfer.path as string), await sha256File(source));
-  assert.deepEqual(await fs.readdir(b.downloadDir), ['dual.bin']);
-  assert.ok(
-    failures.some((line) => line.includes(broken.id)),
-    'the broken attempt was logged',
-  );
-});
+    const failures: string[] = [];
+    b.on('log', (entry) => entry.level === 'warn' && failures.push(entry.message));
+    const transfer = await b.fetch('dual.bin');
+    assert.equal(transfer.owner, whole.id);
+    assert.equal(transfer.received, 3 * MiB);
+    assert.equal(transfer.verified, false, 'no source said the hash');
+    assert.equal(await sha256File(transfer.path as string), await sha256File(source));
+    assert.deepEqual(await fs.readdir(b.downloadDir), ['dual.bin']);
+    assert.ok(
+      failures.some((line) => line.includes(broken.id)),
+      'the broken attempt was logged',
+    );
+  },
+);
 
 test(
   'close() during a transfer resolves only once the .part file is gone',
@@ -459,7 +472,7 @@ test('cancelTransfer stops the transfer and removes the .part file', SHORT, asyn
 });
 
 test(
-  'an existing file is kept; the download is saved as "name (1).ext"',
+  'an existing file is kept; the download is saved as "name (1).ext", and not again',
   SHORT,
   async (t) => {
     const network = testNetwork(t);
@@ -472,14 +485,16 @@ test(
     assert.equal(report.path, path.join(b.downloadDir, 'report (1).txt'));
     const readme = await b.fetch('README', a.id);
     assert.equal(readme.path, path.join(b.downloadDir, 'README (1)'));
+    // The same content again: nothing is fetched, the transfer says where it is.
     const again = await b.fetch('report.txt', a.id);
-    assert.equal(again.path, path.join(b.downloadDir, 'report (2).txt'));
+    assert.equal(again.alreadyHad, true);
+    assert.equal(again.path, path.join(b.downloadDir, 'report (1).txt'));
 
     const read = (name: string) => fs.readFile(path.join(b.downloadDir, name), 'utf8');
     assert.equal(await read('report.txt'), 'mine');
     assert.equal(await read('README'), 'my readme');
     assert.equal(await read('report (1).txt'), 'theirs');
-    assert.equal(await read('report (2).txt'), 'theirs');
+    assert.ok(!(await fs.readdir(b.downloadDir)).includes('report (2).txt'));
     assert.equal(await read('README (1)'), 'their readme');
   },
 );

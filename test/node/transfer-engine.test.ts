@@ -80,28 +80,53 @@ function makeEngine(owners: Record<string, string[]>, script: Script) {
 const done = (name: string, size = 10): Downloaded => ({path: `/d/${name}`, name, size});
 
 describe('TransferEngine', () => {
-  test('falls back to the next owner and shares the finished file', async () => {
-    const {engine, jobs, shared, dropped, events} = makeEngine(
+  test('hands every owner to the download at once and shares the finished file', async () => {
+    const {engine, jobs, shared, events} = makeEngine(
       {'a b.txt': ['1.1.1.1:1', '2.2.2.2:2', '3.3.3.3:3']},
-      async (job) => {
-        if (job.source.port === 1) throw new PeerUnreachableError('1.1.1.1:1');
-        if (job.source.port === 2) throw new RemoteError('2.2.2.2:2', 'File not found');
-        return done(job.name);
-      },
+      async (job) => ({...done(job.name), owner: '3.3.3.3:3', verified: true}),
     );
     const result = await engine.start('a b.txt').done;
     assert.equal(result.owner, '3.3.3.3:3');
     assert.equal(result.state, 'done');
+    assert.equal(result.verified, true);
     assert.deepEqual(
-      jobs.map((job) => `${job.source.port} ${job.wireName}`),
-      ['1 a%20b.txt', '2 a%20b.txt', '3 a%20b.txt'],
+      jobs.map((job) => [job.wireName, job.sources.map((source) => source.id)]),
+      [['a%20b.txt', ['1.1.1.1:1', '2.2.2.2:2', '3.3.3.3:3']]],
     );
-    assert.deepEqual(dropped, ['a b.txt 1.1.1.1:1'], 'only the unreachable owner');
     assert.deepEqual(shared, ['a b.txt /d/a b.txt']);
     assert.deepEqual(events, [
       'transfer-start 1.1.1.1:1 running',
       'transfer-done 3.3.3.3:3 done',
     ]);
+  });
+
+  test('content already here is not shared again and says where it is', async () => {
+    const {engine, shared, log} = makeEngine({x: ['1.1.1.1:1']}, async () => ({
+      path: '/home/me/x',
+      name: 'x',
+      size: 10,
+      alreadyHad: true,
+    }));
+    const result = await engine.start('x').done;
+    assert.equal(result.alreadyHad, true);
+    assert.equal(result.path, '/home/me/x');
+    assert.deepEqual(shared, []);
+    assert.ok(log.has(/x is already here: \/home\/me\/x/));
+  });
+
+  test('an owner the download finds gone is forgotten', async () => {
+    const {engine, dropped} = makeEngine({x: ['1.1.1.1:1']}, async (job) => {
+      job.onSourceGone('1.1.1.1:1');
+      throw new PeerUnreachableError('1.1.1.1:1');
+    });
+    await assert.rejects(engine.start('x').done, PeerUnreachableError);
+    assert.deepEqual(dropped, ['x 1.1.1.1:1']);
+  });
+
+  test('a second fetch of a name being fetched is refused', () => {
+    const {engine} = makeEngine({x: ['1.1.1.1:1']}, () => new Promise(() => undefined));
+    engine.start('x');
+    assert.throws(() => engine.start('x'), {code: 'ERR_BUSY'});
   });
 
   test('fails with the last error when every source fails', async () => {
@@ -114,7 +139,7 @@ describe('TransferEngine', () => {
     assert.ok(log.has(/fetch of x failed/));
   });
 
-  test('cancel aborts the running download and stops the fallback', async () => {
+  test('cancel aborts the running download', async () => {
     const {engine, jobs, events} = makeEngine(
       {x: ['1.1.1.1:1', '2.2.2.2:2']},
       (job) =>
@@ -127,7 +152,7 @@ describe('TransferEngine', () => {
     const {transfer, done: finished} = engine.start('x');
     assert.equal(engine.cancel(transfer.id), true);
     await assert.rejects(finished, TransferCancelledError);
-    assert.equal(jobs.length, 1, 'the second owner was not tried');
+    assert.equal(jobs.length, 1);
     assert.equal(events.at(-1), 'transfer-failed 1.1.1.1:1 cancelled');
     assert.equal(engine.cancel(transfer.id), false);
   });
@@ -142,26 +167,41 @@ describe('TransferEngine', () => {
 
   test('progress is reported at most every interval, and always at the end', async () => {
     const {engine, clock} = makeEngine({x: ['1.1.1.1:1']}, async (job) => {
-      job.onHeader(300);
-      for (const received of [100, 200]) job.onProgress(received);
+      const fetching = (received: number) =>
+        job.onUpdate({phase: 'fetching', received, total: 300, sources: 1});
+      for (const received of [0, 100, 200]) fetching(received);
       clock.advance(PROGRESS_INTERVAL_MS);
-      job.onProgress(250);
-      job.onProgress(300);
+      fetching(250);
+      clock.advance(PROGRESS_INTERVAL_MS);
+      fetching(300);
+      job.onUpdate({phase: 'verifying', received: 300, total: 300, sources: 0});
       return done(job.name, 300);
     });
-    const seen: number[] = [];
-    engine.on('transfer-progress', (info) => seen.push(info.received));
+    const seen: Array<[number, string | undefined]> = [];
+    const rates: Array<number | undefined> = [];
+    engine.on('transfer-progress', (info) => {
+      seen.push([info.received, info.phase]);
+      rates.push(info.rate);
+    });
     await engine.start('x').done;
-    assert.deepEqual(seen, [0, 250, 300]);
+    assert.deepEqual(seen, [
+      [0, 'fetching'],
+      [250, 'fetching'],
+      [300, 'fetching'],
+      [300, 'verifying'],
+    ]);
+    // 250 bytes in one interval, then 50: smoothed, in bytes per second.
+    assert.equal(rates[1], (250 * 1000) / PROGRESS_INTERVAL_MS);
+    assert.ok((rates[2] ?? 0) < (rates[1] ?? 0));
   });
 
   test('the last bytes before a stall are reported once the interval is over', async (t) => {
     t.mock.timers.enable({apis: ['setTimeout']});
     let stall: (() => void) | undefined;
     const {engine} = makeEngine({x: ['1.1.1.1:1']}, async (job) => {
-      job.onHeader(300);
-      job.onProgress(100);
-      job.onProgress(120);
+      job.onUpdate({phase: 'fetching', received: 0, total: 300, sources: 1});
+      job.onUpdate({phase: 'fetching', received: 100, total: 300, sources: 1});
+      job.onUpdate({phase: 'fetching', received: 120, total: 300, sources: 1});
       await new Promise<void>((resolve) => (stall = resolve));
       return done(job.name, 300);
     });

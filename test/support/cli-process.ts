@@ -4,12 +4,15 @@
  * Every process started here is killed when its test ends.
  */
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
 import readline from 'node:readline';
 import type {TestContext} from 'node:test';
 import {fileURLToPath} from 'node:url';
 
 export const CLI_PATH = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 export const CLI_WAIT_MS = 10_000;
+export const TEST_STATE_HOME = path.join(os.tmpdir(), 'filer-tui-test-state');
 /** The log line a node prints once it listens; group 1 is its peer id. */
 const LISTENING = /^listening as (\S+:\d+)/;
 
@@ -32,7 +35,8 @@ export class CliProcess {
   constructor(args: string[], options: {cwd?: string} = {}) {
     this.child = spawn(process.execPath, [CLI_PATH, ...args], {
       cwd: options.cwd,
-      env: {...process.env, NO_COLOR: '1'},
+      // The hash cache goes to a scratch directory, never the user's state.
+      env: {...process.env, NO_COLOR: '1', XDG_STATE_HOME: TEST_STATE_HOME},
       stdio: 'pipe',
     });
     this.child.stdin.on('error', () => undefined); // writes after exit
@@ -239,7 +243,10 @@ export type CliRun = CliExit & {stdout: string; stderr: string};
 
 /** Runs the CLI to completion with stdin closed (not a TTY). */
 export async function runCli(args: string[], timeoutMs = CLI_WAIT_MS): Promise<CliRun> {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], {stdio: 'pipe'});
+  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    stdio: 'pipe',
+    env: {...process.env, XDG_STATE_HOME: TEST_STATE_HOME},
+  });
   child.stdin.end();
   let stdout = '';
   let stderr = '';

@@ -34,6 +34,8 @@ export const TEST_NODE_OPTIONS = {
   maxPeers: 5,
   stabilizeIntervalMs: 0,
   topUpIntervalMs: 0,
+  /** The hash cache in memory only: no test writes to the user's state. */
+  stateDir: '',
 } as const satisfies FilerNodeOptions;
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

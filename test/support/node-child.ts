@@ -18,7 +18,7 @@ const config = JSON.parse(process.env.FILER_CHILD ?? '{}') as ChildConfig;
 const print = (record: object): void => {
   process.stdout.write(`${JSON.stringify(record)}\n`);
 };
-const node = new FilerNode(config.options);
+const node = new FilerNode({stateDir: '', ...config.options});
 node.on('log', (entry) => print({event: 'log', ...entry}));
 await node.open();
 for (const share of config.shares ?? []) await node.addShare(share);

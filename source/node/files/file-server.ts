@@ -1,50 +1,136 @@
 /**
- * The serving side of FGET and SIZE: only files this node shares itself
- * (never names learned from RESP), streamed from disk so that file size
- * does not grow memory.
+ * The serving side of FGET, SIZE and the transfer extensions FINF and FRNG:
+ * only files this node shares itself (never names learned from RESP), each
+ * opened with the checks of shared-file.ts, and sent from disk so that file
+ * size does not grow memory.
  */
-import fs from 'node:fs/promises';
 import {describeError} from '../../protocol/errors.js';
+import {MAX_FRAME_DATA} from '../../protocol/frame.js';
 import {MessageType, ReplyText} from '../../protocol/messages.js';
+import {
+  formatFileInfo,
+  parseRangeRequest,
+  type RangeRequest,
+} from '../../protocol/transfer-messages.js';
 import {peerText} from '../../text/terminal-safe.js';
 import {decodeWireName} from '../../protocol/wire-name.js';
 import type {FileCatalog} from './file-catalog.js';
-import {openSharedFile} from './shared-file.js';
+import type {ShareHasher} from './hash-shares.js';
+import {openSharedFile, type OpenedShare} from './shared-file.js';
 import type {ReplyWriter} from '../net/peer-server.js';
 import type {LogLevel} from '../types.js';
 
 export type ServeLog = (level: LogLevel, message: string) => void;
 
-/** FGET: REPL with the header from the file's size, then its bytes; or ERRO. */
-export async function serveFile(
+/** ERRO text for an FGET that one frame cannot carry (the original cannot either). */
+export const TOO_LARGE_FOR_FGET =
+  'File too large for FGET (over 4 GiB - 1 bytes); fetch it with filer-tui';
+
+type ServeRequest = {wireName: string; remote: string};
+
+/**
+ * Opens the local share named by `wireName` and hands it to `use`, or answers
+ * ERRO; the file is closed afterwards whatever happens.
+ */
+async function withShare(
   catalog: FileCatalog,
-  request: {wireName: string; remote: string},
+  request: ServeRequest & {what: string},
   reply: ReplyWriter,
   log: ServeLog,
+  use: (share: OpenedShare, name: string, sharePath: string) => Promise<void>,
 ): Promise<void> {
   const name = decodeWireName(request.wireName);
   const share = catalog.localShare(name);
   if (!share) {
     log(
       'warn',
-      `refused FGET of "${peerText(name)}" from ${request.remote}: not shared here`,
+      `refused ${request.what} of "${peerText(name)}" from ${request.remote}: not shared here`,
     );
     return reply.send(MessageType.error, ReplyText.fileNotFound);
   }
-  let handle: fs.FileHandle | undefined;
+  let opened: OpenedShare;
   try {
-    let size: number;
-    try {
-      ({handle, size} = await openSharedFile(share.path));
-    } catch (error) {
-      log('warn', `cannot serve ${name}: ${describeError(error)}`);
-      return await reply.send(MessageType.error, ReplyText.fileReadError);
-    }
-    log('info', `sending ${name} (${size} bytes) to ${request.remote}`);
-    await reply.sendFileRegion(MessageType.reply, handle.fd, 0, size);
-  } finally {
-    await handle?.close().catch(() => undefined);
+    opened = await openSharedFile(share.path, {anySize: true});
+  } catch (error) {
+    log('warn', `cannot serve ${name}: ${describeError(error)}`);
+    return reply.send(MessageType.error, ReplyText.fileReadError);
   }
+  try {
+    await use(opened, name, share.path);
+  } finally {
+    await opened.handle.close().catch(() => undefined);
+  }
+}
+
+/** FGET: REPL with the header from the file's size, then its bytes; or ERRO. */
+export function serveFile(
+  catalog: FileCatalog,
+  request: ServeRequest,
+  reply: ReplyWriter,
+  log: ServeLog,
+): Promise<void> {
+  return withShare(
+    catalog,
+    {...request, what: 'FGET'},
+    reply,
+    log,
+    async (share, name) => {
+      if (share.size > MAX_FRAME_DATA) {
+        log('info', `refused FGET of ${name} from ${request.remote}: over 4 GiB - 1`);
+        return reply.send(MessageType.error, TOO_LARGE_FOR_FGET);
+      }
+      log('info', `sending ${name} (${share.size} bytes) to ${request.remote}`);
+      await reply.sendFileRegion(MessageType.reply, share.handle.fd, 0, share.size);
+    },
+  );
+}
+
+/** FRNG: REPL with exactly the asked bytes; ERRO when the range is not in the file. */
+export async function serveRange(
+  catalog: FileCatalog,
+  request: {data: string; remote: string},
+  reply: ReplyWriter,
+  log: ServeLog,
+): Promise<void> {
+  let range: RangeRequest;
+  try {
+    range = parseRangeRequest(request.data);
+  } catch (error) {
+    log('warn', `FRNG from ${request.remote}: ${describeError(error)}`);
+    return reply.send(MessageType.error, 'Range: incorrect arguments');
+  }
+  const serve = {wireName: range.wireName, remote: request.remote, what: 'FRNG'};
+  return withShare(catalog, serve, reply, log, async (share, name) => {
+    if (range.offset + range.length > share.size) {
+      return reply.send(MessageType.error, `Range: beyond the end (${share.size} bytes)`);
+    }
+    log(
+      'debug',
+      `sending ${range.length} bytes of ${name} at ${range.offset} to ${request.remote}`,
+    );
+    await reply.sendFileRegion(
+      MessageType.reply,
+      share.handle.fd,
+      range.offset,
+      range.length,
+    );
+  });
+}
+
+/** FINF: REPL `<size> <sha256>` (or `<size> -` while it is being hashed), or ERRO. */
+export function answerFileInfo(
+  catalog: FileCatalog,
+  hasher: ShareHasher,
+  request: ServeRequest,
+  reply: ReplyWriter,
+  log: ServeLog,
+): Promise<void> {
+  const serve = {...request, what: 'FINF'};
+  return withShare(catalog, serve, reply, log, async (share, _name, sharePath) => {
+    const sha256 = await hasher.known(sharePath, share.size, share.mtimeMs);
+    if (!sha256) hasher.request(sharePath, true);
+    await reply.send(MessageType.reply, formatFileInfo({size: share.size, sha256}));
+  });
 }
 
 /** SIZE extension: REPL with the decimal size of a local share, or ERRO. */
@@ -56,7 +142,7 @@ export async function answerSize(
   const share = catalog.localShare(decodeWireName(wireName));
   if (!share) return reply.send(MessageType.error, ReplyText.fileNotFound);
   try {
-    const {handle, size} = await openSharedFile(share.path);
+    const {handle, size} = await openSharedFile(share.path, {anySize: true});
     await handle.close();
     return await reply.send(MessageType.reply, String(size));
   } catch {

@@ -16,15 +16,22 @@ export class NotServableError extends FilerError {
   }
 }
 
-export type OpenedShare = {handle: fs.FileHandle; size: number};
+export type OpenedShare = {handle: fs.FileHandle; size: number; mtimeMs: number};
 
 // O_NOFOLLOW: the last component may not be a link (ELOOP). O_NONBLOCK: a
 // FIFO put in a file's place must not hang the open. Neither on Windows.
 const OPEN_FLAGS =
   constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
-/** Opens a shared file (a real path, see share-walker.ts); the caller closes it. */
-export async function openSharedFile(filePath: string): Promise<OpenedShare> {
+/**
+ * Opens a shared file (a real path, see share-walker.ts); the caller closes
+ * it. Files that one FGET frame cannot carry are refused unless `anySize`
+ * (ranges and hashing take them).
+ */
+export async function openSharedFile(
+  filePath: string,
+  {anySize = false}: {anySize?: boolean} = {},
+): Promise<OpenedShare> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(filePath, OPEN_FLAGS);
@@ -37,8 +44,11 @@ export async function openSharedFile(filePath: string): Promise<OpenedShare> {
   try {
     const opened = await handle.stat();
     if (!opened.isFile()) throw new NotServableError(filePath, 'not a regular file');
-    if (opened.size > MAX_FRAME_DATA) {
-      throw new NotServableError(filePath, 'larger than one frame can carry');
+    if (opened.size > MAX_FRAME_DATA && !anySize) {
+      throw new NotServableError(
+        filePath,
+        'larger than one FGET frame can carry (4 GiB - 1); filer-tui peers fetch it in ranges',
+      );
     }
     // After the open, so a link swapped in and out around it is caught too.
     const real = await fs.realpath(filePath);
@@ -46,7 +56,7 @@ export async function openSharedFile(filePath: string): Promise<OpenedShare> {
     if (real !== filePath || named.dev !== opened.dev || named.ino !== opened.ino) {
       throw new NotServableError(filePath, 'its path now leads elsewhere');
     }
-    return {handle, size: opened.size};
+    return {handle, size: opened.size, mtimeMs: opened.mtimeMs};
   } catch (error) {
     await handle.close().catch(() => undefined);
     if (error instanceof NotServableError) throw error;

@@ -9,8 +9,6 @@ import {TransferCancelledError} from '../../protocol/errors.js';
 import {encodeFrame} from '../../protocol/frame.js';
 import {MessageType, type PeerAddress} from '../../protocol/messages.js';
 import {downloadFileName} from '../../protocol/safe-name.js';
-import {addressText} from '../net/peer-client.js';
-import type {OutgoingPool} from '../net/outgoing-pool.js';
 import type {SocketRegistry} from '../net/socket-registry.js';
 import {alternativeName, partFileName} from './download-names.js';
 import {receiveBody, type WriteAt} from './reply-receiver.js';
@@ -26,7 +24,6 @@ export type DownloadRequest = {
   connectTimeoutMs: number;
   idleTimeoutMs: number;
   registry?: SocketRegistry;
-  pool?: OutgoingPool;
   signal?: AbortSignal;
   /** Tests inject write failures here. */
   writeAt?: WriteAt;
@@ -44,10 +41,7 @@ export async function downloadToFile(request: DownloadRequest): Promise<Download
   }
   const part = await openPartFile(target);
   let partPath: string | undefined = part.path;
-  const peer = addressText(request.address);
-  let release: (() => void) | undefined;
   try {
-    release = await request.pool?.acquire({destination: peer, signal: request.signal});
     const size = await receiveBody({
       address: request.address,
       request: encodeFrame(MessageType.fileGet, request.wireName),
@@ -70,7 +64,6 @@ export async function downloadToFile(request: DownloadRequest): Promise<Download
     if (request.signal?.aborted) throw new TransferCancelledError();
     throw error;
   } finally {
-    release?.();
     if (partPath !== undefined) {
       await part.handle.close().catch(() => undefined);
       await fs.rm(partPath, {force: true});
@@ -97,7 +90,7 @@ async function openPartFile(
 }
 
 /** Gives the part file its final name without replacing any existing file. */
-async function publish(partPath: string, target: string): Promise<string> {
+export async function publish(partPath: string, target: string): Promise<string> {
   const directory = path.dirname(target);
   for (let attempt = 0; attempt < 1000; attempt++) {
     const candidate = path.join(

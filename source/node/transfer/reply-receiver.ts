@@ -69,6 +69,8 @@ export type ReceiveRequest = {
   onHeader?: (length: number) => void;
   /** Bytes of the body received so far (they are written in batches). */
   onProgress?: (written: number) => void;
+  /** The body bytes from its start that are written to the file (grows in batches). */
+  onDurable?: (bytes: number) => void;
   /** Sees every batch in file order before it is reused (hashing). */
   onBatch?: (batch: Buffer, length: number) => Promise<void> | void;
 };
@@ -107,6 +109,8 @@ class BodyReceiver {
   /** File position of the next batch to write. */
   private filePosition: number;
   private writesInFlight = 0;
+  /** Writes in file order, so the written prefix is known however they finish. */
+  private readonly pendingWrites: Array<{end: number; finished: boolean}> = [];
   /** Batches handed to onBatch, in order. */
   private batchChain: Promise<void> = Promise.resolve();
   private pausedForDisk = false;
@@ -258,13 +262,15 @@ class BodyReceiver {
     const length = batch.fill;
     this.filePosition += length;
     this.writesInFlight++;
+    const pending = {end: this.filePosition - request.position, finished: false};
+    this.pendingWrites.push(pending);
     const write = (request.writeAt ?? writeAtPosition)(
       request.fd,
       batch.buffer,
       length,
       position,
     ).then(
-      () => undefined,
+      () => this.writeFinished(pending),
       (error: unknown) => this.fail(new DiskWriteError(request.fileLabel, error)),
     );
     const seen = request.onBatch
@@ -276,6 +282,13 @@ class BodyReceiver {
       write,
       seen?.catch((error: unknown) => this.fail(error as Error)),
     ]).then(() => this.batchDone(batch));
+  }
+
+  private writeFinished(pending: {end: number; finished: boolean}): void {
+    pending.finished = true;
+    let durable: number | undefined;
+    while (this.pendingWrites[0]?.finished) durable = this.pendingWrites.shift()?.end;
+    if (durable !== undefined) this.request.onDurable?.(durable);
   }
 
   private batchDone(batch: Batch): void {

@@ -8,12 +8,14 @@ import {
   FilerError,
   TransferCancelledError,
 } from '../../protocol/errors.js';
-import {parsePeerId, type PeerAddress} from '../../protocol/messages.js';
+import {parsePeerId} from '../../protocol/messages.js';
 import {assertSafeName} from '../../protocol/safe-name.js';
 import type {Clock, Log} from '../collaborators.js';
 import {TypedEmitter} from '../typed-emitter.js';
 import type {FileEntry, TransferInfo} from '../types.js';
-import {afterFailure, sourcesToTry} from './source-fallback.js';
+import type {FetchResult, FetchUpdate, Source} from './fetch-file.js';
+import {NodeClosingError} from './fetch-file.js';
+import {sourcesToTry} from './source-fallback.js';
 
 export type TransferEvents = {
   'transfer-start': [transfer: TransferInfo];
@@ -23,15 +25,18 @@ export type TransferEvents = {
 };
 
 export type DownloadJob = {
-  source: PeerAddress;
+  /** Every source to use, the preferred first. */
+  sources: Source[];
   wireName: Buffer;
   name: string;
   signal: AbortSignal;
-  onHeader: (total: number) => void;
-  onProgress: (received: number) => void;
+  onUpdate: (update: FetchUpdate) => void;
+  onSourceGone: (id: string) => void;
 };
 
-export type Downloaded = {path: string; name: string; size: number};
+export type Downloaded = {path: string; name: string; size: number} & Partial<
+  Pick<FetchResult, 'owner' | 'sha256' | 'verified' | 'resumedBytes' | 'alreadyHad'>
+>;
 
 /** What the engine needs of the catalogue. */
 export type TransferFiles = {
@@ -91,6 +96,11 @@ export class TransferEngine extends TypedEmitter<TransferEvents> {
       );
     }
     if (!this.deps.isOpen()) throw new FilerError('ERR_CLOSED', 'the node is closed');
+    for (const {info: other} of this.table.values()) {
+      if (other.name === name && other.state === 'running') {
+        throw new FilerError('ERR_BUSY', `${name} is being fetched already`);
+      }
+    }
     const info: TransferInfo = {
       id: this.nextId++,
       name,
@@ -117,78 +127,84 @@ export class TransferEngine extends TypedEmitter<TransferEvents> {
 
   /** Cancels every transfer and waits until their part files are gone. */
   async stopAll(): Promise<void> {
-    for (const {controller} of this.table.values()) controller.abort();
+    // Resumable part files are kept when the node closes (see fetch-file.ts).
+    for (const {controller} of this.table.values())
+      controller.abort(new NodeClosingError());
     await Promise.all(this.running);
   }
 
-  private async run(info: TransferInfo, sources: string[]): Promise<TransferInfo> {
+  private async run(info: TransferInfo, owners: string[]): Promise<TransferInfo> {
     const {name} = info;
     const wireName = this.deps.files.wireName(name);
     const controller = new AbortController();
     this.table.set(info.id, {info, controller});
     this.deps.log('info', `fetching ${name} from ${info.owner}`);
     this.emit('transfer-start', {...info});
-    let lastError: unknown;
-    for (const source of sources) {
-      const address = parsePeerId(source);
-      if (!address) continue;
-      info.owner = source;
-      info.received = 0;
-      delete info.total;
-      const progress = this.progressReporter(info);
-      try {
-        const result = await this.deps.download({
-          source: address,
-          wireName,
-          name,
-          signal: controller.signal,
-          onHeader: progress.onHeader,
-          onProgress: progress.onProgress,
-        });
-        progress.stop();
-        return this.succeed(info, result);
-      } catch (error) {
-        progress.stop();
-        lastError = error;
-        const next = afterFailure(error);
-        if (!next.next) break;
-        this.deps.log(
-          'warn',
-          `fetch of ${name} from ${source} failed: ${describeError(error)}`,
-        );
-        if (next.dropOwner) this.deps.files.dropOwner(name, source);
-      }
+    const sources = owners.flatMap((id) => {
+      const address = parsePeerId(id);
+      return address ? [{id, address}] : [];
+    });
+    const progress = this.progressReporter(info);
+    try {
+      const result = await this.deps.download({
+        sources,
+        wireName,
+        name,
+        signal: controller.signal,
+        onUpdate: progress.update,
+        onSourceGone: (id) => this.deps.files.dropOwner(name, id),
+      });
+      progress.stop();
+      return this.succeed(info, result);
+    } catch (thrown) {
+      progress.stop();
+      const error = controller.signal.aborted ? new TransferCancelledError() : thrown;
+      this.fail(info, error);
+      throw error;
     }
-    lastError ??= new FilerError('ERR_NO_OWNER', `no usable source for ${name}`);
-    this.fail(info, lastError);
-    throw lastError;
   }
 
   /**
    * Progress at most every PROGRESS_INTERVAL_MS, with a trailing report: the
    * last bytes before a stall are always told, so a client that follows
-   * events alone (a UI over a socket) never shows stale progress.
+   * events alone (a UI over a socket) never shows stale progress. The rate
+   * is smoothed over the reports; the ETA follows from it.
    */
-  private progressReporter(
-    info: TransferInfo,
-  ): Pick<DownloadJob, 'onHeader' | 'onProgress'> & {stop: () => void} {
+  private progressReporter(info: TransferInfo): {
+    update: (update: FetchUpdate) => void;
+    stop: () => void;
+  } {
     let lastReport = 0;
     let trailing: NodeJS.Timeout | undefined;
+    let sample: {time: number; received: number} | undefined;
     const report = (): void => {
       clearTimeout(trailing);
       trailing = undefined;
-      lastReport = this.deps.clock();
+      const now = this.deps.clock();
+      lastReport = now;
+      if (sample && now > sample.time) {
+        const recent = ((info.received - sample.received) * 1000) / (now - sample.time);
+        info.rate = info.rate === undefined ? recent : 0.6 * info.rate + 0.4 * recent;
+      }
+      sample = {time: now, received: info.received};
+      if (info.total !== undefined && info.rate !== undefined && info.rate > 0) {
+        info.etaSeconds = Math.max(0, info.total - info.received) / info.rate;
+      }
       if (info.state === 'running') this.emit('transfer-progress', {...info});
     };
     return {
-      onHeader: (total) => {
-        info.total = total;
-        report();
-      },
-      onProgress: (received) => {
-        info.received = received;
+      update: (update) => {
+        const phaseChanged = update.phase !== info.phase;
+        const totalKnown = update.total !== undefined && info.total === undefined;
+        info.phase = update.phase;
+        info.sources = update.sources;
+        if (update.owner) info.owner = update.owner;
+        if (update.total !== undefined) info.total = update.total;
+        info.received = update.received;
         const wait = lastReport + PROGRESS_INTERVAL_MS - this.deps.clock();
-        if (wait <= 0 || received === info.total) return report();
+        if (wait <= 0 || phaseChanged || totalKnown || info.received === info.total) {
+          return report();
+        }
         trailing ??= setTimeout(report, wait);
       },
       stop: () => clearTimeout(trailing),
@@ -202,11 +218,19 @@ export class TransferEngine extends TypedEmitter<TransferEvents> {
       total: result.size,
       path: result.path,
       finishedAt: this.deps.clock(),
+      owner: result.owner ?? info.owner,
+      verified: result.verified ?? false,
+      ...(result.sha256 ? {sha256: result.sha256} : {}),
+      ...(result.resumedBytes ? {resumedBytes: result.resumedBytes} : {}),
+      ...(result.alreadyHad ? {alreadyHad: true} : {}),
     } satisfies Partial<TransferInfo>);
-    this.deps.files.share(result.name, result.path, result.size);
+    delete info.etaSeconds;
+    if (!result.alreadyHad) this.deps.files.share(result.name, result.path, result.size);
     this.deps.log(
       'info',
-      `fetched ${info.name} (${result.size} bytes) into ${result.path}`,
+      result.alreadyHad
+        ? `${info.name} is already here: ${result.path}`
+        : `fetched ${info.name} (${result.size} bytes${result.verified ? ', verified' : ''}) into ${result.path}`,
     );
     this.pruneFinished();
     this.emit('transfer-done', {...info});

@@ -38,3 +38,13 @@ export class NoSpaceError extends FilerError {
     );
   }
 }
+
+/** The bytes fetched are not the content the sources announced. */
+export class ContentMismatchError extends FilerError {
+  constructor(name: string, sources: readonly string[]) {
+    super(
+      'ERR_CONTENT_MISMATCH',
+      `${name} from ${sources.join(', ')} does not match its announced SHA-256; the data was thrown away`,
+    );
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * SHA-256 over a region of an open file, read in 1 MiB pieces: each piece is
+ * one short turn of the event loop, so the node keeps answering while a large
+ * file is hashed.
+ */
+import type {Hash} from 'node:crypto';
+import fs from 'node:fs';
+
+const PIECE_BYTES = 1024 * 1024;
+
+function readAt(fd: number, buffer: Buffer, length: number, position: number) {
+  return new Promise<number>((resolve, reject) => {
+    fs.read(fd, buffer, 0, length, position, (error, bytesRead) =>
+      error ? reject(error) : resolve(bytesRead),
+    );
+  });
+}
+
+/** Feeds bytes [start, end) of `fd` to `hash`; rejects if the file is shorter. */
+export async function hashRegion(
+  fd: number,
+  hash: Hash,
+  start: number,
+  end: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const buffer = Buffer.allocUnsafe(Math.min(PIECE_BYTES, Math.max(1, end - start)));
+  let position = start;
+  while (position < end) {
+    signal?.throwIfAborted();
+    const read = await readAt(
+      fd,
+      buffer,
+      Math.min(buffer.length, end - position),
+      position,
+    );
+    if (read === 0) throw new Error(`file ended at ${position} of ${end} bytes`);
+    hash.update(buffer.subarray(0, read));
+    position += read;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * SHA-256 of a part file while it is being filled: whenever the written
+ * bytes from offset 0 grow, the new ones are read back (from the page cache)
+ * and hashed, so hashing overlaps the fetch and only the tail is left when
+ * the last byte lands. Ranges may arrive in any order (several sources).
+ */
+import {createHash} from 'node:crypto';
+import {hashRegion} from '../files/hash-region.js';
+import {addRange, prefixEnd, type Range} from './byte-ranges.js';
+
+export class PrefixHasher {
+  private readonly hash = createHash('sha256');
+  private written: Range[] = [];
+  private hashed = 0;
+  private running: Promise<void> | undefined;
+  private failure: unknown;
+
+  constructor(
+    private readonly fd: number,
+    private readonly size: number,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  /** Bytes [start, end) are in the file now. */
+  markWritten(start: number, end: number): void {
+    if (end <= start) return;
+    this.written = addRange(this.written, [start, end]);
+    this.running ??= this.catchUp();
+  }
+
+  /** Bytes hashed so far. */
+  get hashedBytes(): number {
+    return this.hashed;
+  }
+
+  /** Once every byte is written: the hex digest of the whole file. */
+  async digest(): Promise<string> {
+    while (this.running) await this.running;
+    if (this.failure) throw this.failure;
+    if (this.hashed < this.size) {
+      await hashRegion(this.fd, this.hash, this.hashed, this.size, this.signal);
+      this.hashed = this.size;
+    }
+    return this.hash.digest('hex');
+  }
+
+  private async catchUp(): Promise<void> {
+    try {
+      for (
+        let end = prefixEnd(this.written);
+        end > this.hashed;
+        end = prefixEnd(this.written)
+      ) {
+        await hashRegion(this.fd, this.hash, this.hashed, end, this.signal);
+        this.hashed = end;
+      }
+    } catch (error) {
+      this.failure ??= error;
+    } finally {
+      this.running = undefined;
+    }
+  }
+}

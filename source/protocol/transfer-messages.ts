@@ -1,0 +1,67 @@
+/**
+ * The transfer extensions between filer-tui peers (docs/protocol.md,
+ * "Transfer extensions"): FINF asks for a shared file's size and SHA-256,
+ * FRNG for a range of its bytes. Sizes and offsets are decimal text, so they
+ * are 64-bit on the wire whatever the frame length field can say; a range
+ * reply is one ordinary REPL frame, so one range is at most 4 GiB - 1.
+ * Pure functions; an original peer closes on these types (the signal to fall
+ * back to FGET).
+ */
+import {MalformedMessageError} from './errors.js';
+import {MAX_FRAME_DATA} from './frame.js';
+
+export const TransferMessageType = {
+  fileInfo: 'FINF',
+  fileRange: 'FRNG',
+} as const;
+
+/** Sizes and offsets beyond this are not exact in a JS number: refused. */
+export const MAX_FILE_SIZE = Number.MAX_SAFE_INTEGER;
+
+export type FileInfo = {size: number; sha256?: string};
+
+export type RangeRequest = {offset: number; length: number; wireName: string};
+
+/** The name's exact bytes follow the numbers (a name need not be UTF-8). */
+export type RangeAsk = {offset: number; length: number; wireName: Buffer};
+
+const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+function parseSize(text: string | undefined, what: string, data: string): number {
+  const value = text !== undefined && DECIMAL.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value)) throw new MalformedMessageError(`bad ${what}`, data);
+  return value;
+}
+
+/** FINF reply data: `<size> <sha256 hex>`, or `<size> -` while not hashed yet. */
+export function formatFileInfo({size, sha256}: FileInfo): string {
+  return `${size} ${sha256 ?? '-'}`;
+}
+
+export function parseFileInfo(data: string): FileInfo {
+  const [sizeText, hash, ...rest] = data.split(' ');
+  if (rest.length > 0 || hash === undefined) {
+    throw new MalformedMessageError('bad FINF reply', data);
+  }
+  const size = parseSize(sizeText, 'FINF size', data);
+  if (hash === '-') return {size};
+  if (!SHA256_HEX.test(hash)) throw new MalformedMessageError('bad FINF hash', data);
+  return {size, sha256: hash};
+}
+
+/** FRNG request data: `<offset> <length> <wire name>` (the name may hold spaces). */
+export function formatRangeRequest({offset, length, wireName}: RangeAsk): Buffer {
+  return Buffer.concat([Buffer.from(`${offset} ${length} `, 'latin1'), wireName]);
+}
+
+export function parseRangeRequest(data: string): RangeRequest {
+  const match = /^(\S+) (\S+) (.+)$/s.exec(data);
+  if (!match) throw new MalformedMessageError('bad FRNG request', data);
+  const offset = parseSize(match[1], 'FRNG offset', data);
+  const length = parseSize(match[2], 'FRNG length', data);
+  if (length > MAX_FRAME_DATA) {
+    throw new MalformedMessageError('FRNG length over one frame', data);
+  }
+  return {offset, length, wireName: match[3] as string};
+}
