@@ -1,0 +1,59 @@
+/**
+ * A stand-in filer-tui source for transfer tests: answers FINF with the size
+ * and SHA-256 it is told, and FRNG from a buffer, optionally cutting a reply
+ * after some bytes, resetting, or serving other bytes. Built on the project's
+ * fake peer, so it records every request.
+ */
+import {createHash} from 'node:crypto';
+import type net from 'node:net';
+import {rawFrame, rawHeader} from '../support/raw-client.js';
+import type {FakeRequest} from '../support/fake-peer.js';
+import type {TestNetwork} from '../support/network.js';
+
+export type RangePlan = {
+  content: Buffer;
+  /** Announced hash (default: the content's). '-' announces none. */
+  sha256?: string;
+  /** Per FRNG request (0-based): how to answer it. */
+  answer?: (
+    index: number,
+    offset: number,
+    length: number,
+  ) => 'serve' | 'reset' | {cutAfter: number; then?: 'close' | 'stall'};
+};
+
+export const sha256Of = (bytes: Buffer): string =>
+  createHash('sha256').update(bytes).digest('hex');
+
+export async function startRangePeer(network: TestNetwork, plan: RangePlan) {
+  let ranges = 0;
+  const onRequest = (request: FakeRequest, socket: net.Socket): void => {
+    const text = request.data.toString('utf8');
+    if (request.type === 'FINF') {
+      const hash = plan.sha256 ?? sha256Of(plan.content);
+      return void socket.end(rawFrame('REPL', `${plan.content.length} ${hash}`));
+    }
+    if (request.type !== 'FRNG') return void socket.end();
+    const [offsetText, lengthText] = text.split(' ');
+    const offset = Number(offsetText);
+    const length = Number(lengthText);
+    const how = plan.answer?.(ranges++, offset, length) ?? 'serve';
+    if (how === 'reset') return void socket.resetAndDestroy();
+    const body = plan.content.subarray(offset, offset + length);
+    socket.write(rawHeader('REPL', length));
+    if (how === 'serve') return void socket.end(body);
+    // Cut: part of the body, then the connection dies (or hangs).
+    socket.write(body.subarray(0, how.cutAfter), () => {
+      if (how.then !== 'stall') socket.destroy();
+    });
+  };
+  const peer = await network.startFakePeer({onRequest});
+  const rangeRequests = (): Array<[number, number]> =>
+    peer.requests
+      .filter((request) => request.type === 'FRNG')
+      .map((request) => {
+        const [offset, length] = request.data.toString('utf8').split(' ');
+        return [Number(offset), Number(length)];
+      });
+  return {...peer, rangeRequests};
+}
