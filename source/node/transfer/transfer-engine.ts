@@ -230,7 +230,7 @@ export class TransferEngine extends TypedEmitter<TransferEvents> {
       'info',
       result.alreadyHad
         ? `${info.name} is already here: ${result.path}`
-        : `fetched ${info.name} (${result.size} bytes${result.verified ? ', verified' : ''}) into ${result.path}`,
+        : `fetched ${info.name} (${result.size} bytes) into ${result.path}${result.verified ? ', SHA-256 verified' : ''}`,
     );
     this.pruneFinished();
     this.emit('transfer-done', {...info});
