@@ -90,7 +90,10 @@ describe('TransferEngine', () => {
     assert.equal(result.state, 'done');
     assert.equal(result.verified, true);
     assert.deepEqual(
-      jobs.map((job) => [job.wireName, job.sources.map((source) => source.id)]),
+      jobs.map((job) => [
+        job.wireName.toString(),
+        job.sources.map((source) => source.id),
+      ]),
       [['a%20b.txt', ['1.1.1.1:1', '2.2.2.2:2', '3.3.3.3:3']]],
     );
     assert.deepEqual(shared, ['a b.txt /d/a b.txt']);

@@ -155,7 +155,7 @@ test('not enough free space: one line before anything is written', SHORT, async 
   const fetching = fetchFile(
     {
       sources: [{id: source.id, address: {host: LOOPBACK, port: source.port}}],
-      wireName: 'big.bin',
+      wireName: Buffer.from('big.bin'),
       name: 'big.bin',
       signal: new AbortController().signal,
       onUpdate: () => undefined,

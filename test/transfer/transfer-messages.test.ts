@@ -29,9 +29,21 @@ test('FINF replies: size and hash, or "-" while not hashed; sizes past 32 bits',
 });
 
 test('FRNG requests: 64-bit offsets, names with spaces, one frame at most', () => {
-  const request = {offset: 5 * 2 ** 30 + 7, length: 1024, wireName: 'my big file.iso'};
-  assert.equal(formatRangeRequest(request), '5368709127 1024 my big file.iso');
-  assert.deepEqual(parseRangeRequest(formatRangeRequest(request)), request);
+  const name = 'my big file.iso';
+  const request = {offset: 5 * 2 ** 30 + 7, length: 1024, wireName: Buffer.from(name)};
+  const data = formatRangeRequest(request);
+  assert.equal(data.toString('latin1'), '5368709127 1024 my big file.iso');
+  assert.deepEqual(parseRangeRequest(data.toString('utf8')), {
+    ...request,
+    wireName: name,
+  });
+  // A name that is not UTF-8 travels as its exact bytes.
+  const latin = formatRangeRequest({
+    offset: 0,
+    length: 1,
+    wireName: Buffer.from([0x63, 0xe9]),
+  });
+  assert.deepEqual([...latin.subarray(-2)], [0x63, 0xe9]);
   assert.deepEqual(parseRangeRequest(`0 ${2 ** 32 - 1} x`).length, 2 ** 32 - 1);
   for (const bad of [
     '',
