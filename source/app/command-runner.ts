@@ -55,8 +55,26 @@ export class CommandRunner {
       return {ok: true, kind: 'add', files};
     },
     search: async ({key}) => {
-      const asked = await this.node.search(key);
-      return {ok: true, kind: 'search', key, asked};
+      const started = this.node.search(key);
+      // The session exists as soon as the search starts, before any peer answered.
+      const searchId = this.node.latestSearch()?.id;
+      const asked = await started;
+      return {ok: true, kind: 'search', key, asked, ...(searchId ? {searchId} : {})};
+    },
+    results: async ({searchId}) => {
+      const searches = this.node.searches();
+      const search =
+        searchId === undefined
+          ? searches.at(-1)
+          : searches.find((candidate) => candidate.id === searchId);
+      const results = search && this.node.searchResults(search.id);
+      if (!search || !results) {
+        return failure(
+          FailureCode.noSearch,
+          searchId === undefined ? 'no search yet' : `no recent search #${searchId}`,
+        );
+      }
+      return {ok: true, kind: 'results', search, results};
     },
     fetch: async ({name, owner}) => {
       if (runningTransferOf(this.node.transfers(), name)) {

@@ -4,13 +4,21 @@
  * lines to them; a later control socket can carry them as JSON unchanged.
  */
 import type {PeerAddress} from '../protocol/messages.js';
-import type {FileEntry, PeerInfo, TransferInfo} from '../node/types.js';
+import type {
+  FileEntry,
+  PeerInfo,
+  SearchResult,
+  SearchSummary,
+  TransferInfo,
+} from '../node/types.js';
 
 export type AppCommand =
   /** Share a file, or every file under a directory; `~` is the home directory. */
   | {kind: 'add'; path: string}
   /** Ask the network for names containing `key` (searched as typed). */
   | {kind: 'search'; key: string}
+  /** A search's own result set and status: `searchId`, else the latest. */
+  | {kind: 'results'; searchId?: number}
   /** Download `name` from `owner`, else from each known owner in turn. */
   | {kind: 'fetch'; name: string; owner?: string}
   /**
@@ -36,7 +44,8 @@ export type CommandKind = AppCommand['kind'];
 
 export type AppSuccess =
   | {ok: true; kind: 'add'; files: FileEntry[]}
-  | {ok: true; kind: 'search'; key: string; asked: number}
+  | {ok: true; kind: 'search'; key: string; asked: number; searchId?: number}
+  | {ok: true; kind: 'results'; search: SearchSummary; results: SearchResult[]}
   | {ok: true; kind: 'fetch'; transfer: TransferInfo}
   | {ok: true; kind: 'cancel'; transfer: TransferInfo}
   | {ok: true; kind: 'remove'; peerId: string}
@@ -63,6 +72,7 @@ export const FailureCode = {
   badContact: 'ERR_BAD_CONTACT',
   alreadyFetching: 'ERR_ALREADY_FETCHING',
   noTransfer: 'ERR_NO_TRANSFER',
+  noSearch: 'ERR_NO_SEARCH',
   transferEnded: 'ERR_TRANSFER_ENDED',
   failed: 'ERR_FAILED',
 } as const;

@@ -13,6 +13,7 @@ const AS_APP_EVENT: {[E in NodeEventName]: (...args: FilerNodeEvents[E]) => AppE
   'file-removed': (name) => ({event: 'file-removed', name}),
   'search-started': (search) => ({event: 'search-started', ...search}),
   'search-result': (result) => ({event: 'search-result', ...result}),
+  'search-updated': (search) => ({event: 'search-updated', search}),
   'transfer-start': (transfer) => ({event: 'transfer-start', transfer}),
   'transfer-progress': (transfer) => ({event: 'transfer-progress', transfer}),
   'transfer-done': (transfer) => ({event: 'transfer-done', transfer}),

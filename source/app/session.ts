@@ -8,6 +8,7 @@ import type {AppCommand, OutcomeOf} from './commands.js';
 import type {
   FileEntry,
   LogEntry,
+  SearchSummary,
   PeerInfo,
   PeerRemovedReason,
   TransferInfo,
@@ -27,7 +28,18 @@ export type AppIdentity = {
   downloadDir: string;
 };
 
-export type LatestSearch = {key: string; ttl: number; startedAt: number; names: string[]};
+export type {SearchSummary} from '../node/types.js';
+
+/**
+ * The latest search and the names it found; from a node, also its session:
+ * status, counts and cut notices (optional, so older sessions still fit).
+ */
+export type LatestSearch = {
+  key: string;
+  ttl: number;
+  startedAt: number;
+  names: string[];
+} & Partial<Omit<SearchSummary, 'key' | 'ttl' | 'startedAt'>>;
 
 /**
  * What the app holds at one moment. A part keeps its identity until an event
@@ -57,6 +69,7 @@ export type AppEvent =
   | {event: 'file-removed'; name: string}
   | {event: 'search-started'; key: string; ttl: number}
   | {event: 'search-result'; key: string; name: string; owner: string}
+  | {event: 'search-updated'; search: SearchSummary}
   | {event: TransferEventName; transfer: TransferInfo}
   | ({event: 'log'} & AppLogLine)
   | {event: 'closed'};

@@ -40,6 +40,7 @@ const CHANGES: Record<AppEvent['event'], readonly Part[]> = {
   'file-removed': ['files'],
   'search-started': ['search'],
   'search-result': ['search'],
+  'search-updated': ['search'],
   'transfer-start': ['transfers'],
   'transfer-progress': ['transfers'],
   'transfer-done': ['transfers'],

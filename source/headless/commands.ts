@@ -11,6 +11,7 @@ export type HeadlessCommand = AppCommand | {kind: 'help'};
 export const HEADLESS_HELP = [
   'add PATH             share a file or every file under a directory',
   'search KEY           ask the network for names containing KEY',
+  'results [ID]         the results of the latest search (or search ID)',
   'fetch NAME [PEER]    download NAME (from PEER, else from any owner)',
   'cancel ID            stop a running transfer',
   'peers | files | transfers   list what this node knows',
@@ -57,6 +58,11 @@ export function parseHeadlessCommand(line: string): ParsedCommand | undefined {
       }
       return ok({kind: 'fetch', name: rest});
     }
+    case 'results':
+      if (rest === '') return ok({kind: 'results'});
+      return /^\d+$/.test(rest)
+        ? ok({kind: 'results', searchId: Number(rest)})
+        : needs('a search ID, or nothing');
     case 'cancel':
       return /^\d+$/.test(rest)
         ? ok({kind: 'cancel', transferId: Number(rest)})

@@ -25,6 +25,7 @@ export function printEvents(
       case 'file-added':
       case 'file-removed':
       case 'search-result':
+      case 'search-updated':
         if (json) output.record(event, undefined);
         return;
       case 'transfer-progress':

@@ -81,6 +81,14 @@ function printAnswer(outcome: AppSuccess, output: HeadlessOutput): void {
       return output.files(outcome.files);
     case 'transfers':
       return output.transfers(outcome.transfers);
+    case 'results':
+      return output.record(
+        {event: 'results', search: outcome.search, results: outcome.results},
+        [
+          `search #${outcome.search.id} "${outcome.search.key}" ${outcome.search.status}: ${outcome.search.results} result(s) from ${outcome.search.peers} peer(s)`,
+          ...outcome.results.map((result) => `result ${result.name}\t${result.owner}`),
+        ],
+      );
     default:
       return;
   }

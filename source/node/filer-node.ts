@@ -31,6 +31,7 @@ import {
   type LatestSearch,
   type SearchEvents,
   type SearchStats,
+  type SearchSummary,
 } from './search/search-router.js';
 import {fetchFile} from './transfer/fetch-file.js';
 import {TransferEngine, type TransferEvents} from './transfer/transfer-engine.js';
@@ -42,6 +43,7 @@ import type {
   LogLevel,
   NodeResources,
   PeerInfo,
+  SearchResult,
   TransferInfo,
 } from './types.js';
 
@@ -133,6 +135,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       sizeLookup: this.options.sizeLookup,
       mode: this.options.searchMode,
       limits: this.options.searchLimits,
+      session: {quietMs: this.options.searchQuietMs},
     });
     this.transferEngine = new TransferEngine({
       files: this.fileIndex,
@@ -163,7 +166,11 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
 
     this.relay<OverlayEvents>(this.overlay, ['peer-added', 'peer-removed']);
     this.relay<FileIndexEvents>(this.fileIndex, ['file-added', 'file-removed']);
-    this.relay<SearchEvents>(this.searchRouter, ['search-started', 'search-result']);
+    this.relay<SearchEvents>(this.searchRouter, [
+      'search-started',
+      'search-result',
+      'search-updated',
+    ]);
     this.relay<TransferEvents>(this.transferEngine, [
       'transfer-start',
       'transfer-progress',
@@ -278,6 +285,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     const wasOpen = this.state === 'open';
     this.state = 'closing';
     clearInterval(this.stabilizer);
+    this.searchRouter.close();
     clearInterval(this.topUpTimer);
     await this.transferEngine.stopAll();
     await this.hasher.close();
@@ -334,6 +342,16 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
 
   latestSearch(): LatestSearch | undefined {
     return this.searchRouter.latestSearch();
+  }
+
+  /** The user's recent searches (status, counts), oldest first. */
+  searches(): SearchSummary[] {
+    return this.searchRouter.searches();
+  }
+
+  /** The results of one of the user's searches (the latest without an id). */
+  searchResults(id?: number): SearchResult[] | undefined {
+    return this.searchRouter.searchResults(id);
   }
 
   /** Message counts of search so far (tests, bench:search). */

@@ -187,6 +187,11 @@ export const LIMIT_DEFAULTS = {
     unit: 'count',
     what: 'names from RESPs that answer none of the recent searches made here (oldest evicted)',
   },
+  'search-results': {
+    value: 1_000,
+    unit: 'count',
+    what: 'results one search of yours keeps (the catalogue keeps its own bound)',
+  },
   'catalog-owners-per-name': {
     value: 64,
     unit: 'count',

@@ -7,6 +7,7 @@ import {DEFAULT_CLIENT_LIMITS} from './net/peer-client.js';
 import type {PoolLimits} from './net/outgoing-pool.js';
 import type {ServerLimits} from './net/peer-server.js';
 import type {SearchLimits, SearchMode} from './search/search-router.js';
+import {DEFAULT_SESSION_LIMITS} from './search/search-session.js';
 
 export type FilerNodeOptions = {
   /** Port to listen on; 0 picks a free one. */
@@ -40,6 +41,8 @@ export type FilerNodeOptions = {
   serverLimits?: Partial<ServerLimits>;
   /** 'filer' (default) or 'compatible': the original's search (docs/search.md). */
   searchMode?: SearchMode;
+  /** A search of the user's is done after this long without a new result. */
+  searchQuietMs?: number;
   /** Search limits (see limits.ts); tests and simulations on one address raise them. */
   searchLimits?: Partial<SearchLimits>;
   /** Outgoing connection slots (see net/outgoing-pool.ts). */
@@ -71,6 +74,7 @@ export function resolveOptions(options: FilerNodeOptions): ResolvedOptions {
     stateDir: options.stateDir ?? defaultStateDir(),
     serverLimits: options.serverLimits ?? {},
     searchMode: options.searchMode ?? 'filer',
+    searchQuietMs: options.searchQuietMs ?? DEFAULT_SESSION_LIMITS.quietMs,
     searchLimits: options.searchLimits ?? {},
     outgoingLimits: options.outgoingLimits ?? {},
   };

@@ -1,4 +1,7 @@
 /** Public data shapes of a FilerNode: what its events carry and its snapshots return. */
+import type {SearchSummary} from './search/search-session.js';
+
+export type {LatestSearch, SearchStatus, SearchSummary} from './search/search-session.js';
 
 export type PeerInfo = {
   /** `host:port`, as the peer names itself. */
@@ -90,6 +93,8 @@ export type FilerNodeEvents = {
   'file-removed': [name: string];
   'search-started': [search: {key: string; ttl: number}];
   'search-result': [result: SearchResult];
+  /** A search of the user's started, found something new, or became done. */
+  'search-updated': [search: SearchSummary];
   'transfer-start': [transfer: TransferInfo];
   'transfer-progress': [transfer: TransferInfo];
   'transfer-done': [transfer: TransferInfo];

@@ -153,6 +153,7 @@ test('search asks the peers; results arrive as events', TIMEOUT, async (t) => {
     kind: 'search',
     key: 'alp',
     asked: 1,
+    searchId: 1,
   });
   assert.deepEqual(await result, {
     event: 'search-result',

@@ -35,17 +35,24 @@ import {
   type QueryPlan,
 } from './query-plan.js';
 import {perMinute, RateBuckets} from './rate-buckets.js';
+import {
+  DEFAULT_SESSION_LIMITS,
+  REAL_TIMERS,
+  RECENT_SEARCHES,
+  SearchSession,
+  type LatestSearch,
+  type SearchSummary,
+  type SessionLimits,
+  type Timers,
+} from './search-session.js';
+
+export type {LatestSearch, SearchSummary} from './search-session.js';
 
 export type SearchEvents = {
   'search-started': [search: {key: string; ttl: number}];
   'search-result': [result: SearchResult];
-};
-
-export type LatestSearch = {
-  key: string;
-  ttl: number;
-  startedAt: number;
-  names: string[];
+  /** A search of the user's started, found something new, or became done. */
+  'search-updated': [search: SearchSummary];
 };
 
 /**
@@ -85,6 +92,9 @@ export type SearchDeps = {
   sizeLookup: boolean;
   mode?: SearchMode;
   limits?: Partial<SearchLimits>;
+  /** The quiet period of a search and the like (tests shorten it). */
+  session?: Partial<SessionLimits>;
+  timers?: Timers;
 };
 
 /** What search did so far, for tests and the search benchmark. */
@@ -102,18 +112,6 @@ export type SearchStats = {
 };
 
 export const DEFAULT_SEARCH_TTL = 4;
-/** Results of this many of the user's latest searches are kept over unasked names. */
-const RECENT_SEARCHES = 8;
-
-type OwnSearch = {
-  key: string;
-  /** The key's bytes, as holders match them. */
-  keyBytes: string;
-  ttl: number;
-  startedAt: number;
-  names: Set<string>;
-};
-
 /** The IP address of a `host:port` remote (the port of a client is ephemeral). */
 function remoteAddress(remote: string): string {
   const colon = remote.lastIndexOf(':');
@@ -128,7 +126,10 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
   private readonly responsesByPeer: RateBuckets;
   private readonly responsesByReturnAddress: RateBuckets;
   /** The user's own searches, newest last. */
-  private readonly ownSearches: OwnSearch[] = [];
+  private readonly sessions: SearchSession[] = [];
+  private readonly sessionLimits: SessionLimits;
+  private readonly timers: Timers;
+  private nextSessionId = 1;
   private readonly counts: SearchStats = {
     queriesReceived: 0,
     queriesProcessed: 0,
@@ -143,6 +144,12 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
     this.mode = deps.mode ?? 'filer';
     this.memory = new QueryMemory(deps.clock, deps.limits);
     this.limits = {...DEFAULT_SEARCH_LIMITS, ...deps.limits};
+    this.sessionLimits = {
+      ...DEFAULT_SESSION_LIMITS,
+      responderBound: this.limits.maxResponsesPerQuery,
+      ...deps.session,
+    };
+    this.timers = deps.timers ?? REAL_TIMERS;
     const {clock} = deps;
     this.queriesByPeer = new RateBuckets(
       perMinute(this.limits.queriesPerPeerPerMinute),
@@ -163,23 +170,45 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
   }
 
   latestSearch(): LatestSearch | undefined {
-    const latest = this.ownSearches.at(-1);
-    return latest && {...latest, names: [...latest.names]};
+    return this.sessions.at(-1)?.withNames();
+  }
+
+  /** The user's recent searches, oldest first. */
+  searches(): SearchSummary[] {
+    return this.sessions.map((session) => session.summary());
+  }
+
+  /** The results of one search of the user's (the latest without an id). */
+  searchResults(id?: number): SearchResult[] | undefined {
+    const session =
+      id === undefined
+        ? this.sessions.at(-1)
+        : this.sessions.find((candidate) => candidate.id === id);
+    return session && [...session.results];
+  }
+
+  /** Stops the quiet timers (the node is closing). */
+  close(): void {
+    for (const session of this.sessions) session.stop(this.timers);
   }
 
   /** Sends QUER to every neighbour; results arrive later as 'search-result'. */
   async search(key: string, ttl = DEFAULT_SEARCH_TTL): Promise<number> {
     if (key.length === 0) throw new FilerError('ERR_EMPTY_KEY', 'search key is empty');
     const wireKey = wireFromName(key);
-    this.ownSearches.push({
+    const session = new SearchSession(
+      this.nextSessionId++,
       key,
-      keyBytes: unescapedWire(wireKey),
+      unescapedWire(wireKey),
       ttl,
-      startedAt: this.deps.clock(),
-      names: new Set(),
-    });
-    if (this.ownSearches.length > RECENT_SEARCHES) this.ownSearches.shift();
+      this.deps.clock(),
+      this.sessionLimits,
+    );
+    this.sessions.push(session);
+    if (this.sessions.length > RECENT_SEARCHES) this.sessions.shift()?.stop(this.timers);
     this.emit('search-started', {key, ttl});
+    this.emit('search-updated', session.summary());
+    this.waitQuiet(session);
     const peers = this.deps.peers();
     if (peers.length === 0) {
       this.deps.log('warn', `search "${key}": no peers to ask; join a network first`);
@@ -364,8 +393,8 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
     if (owner === this.deps.selfId()) return;
     const {files} = this.deps;
     const nameBytes = unescapedWire(wireName);
-    const answered = this.ownSearches.filter((search) =>
-      nameBytes.includes(search.keyBytes),
+    const answered = this.sessions.filter((session) =>
+      nameBytes.includes(session.keyBytes),
     );
     const changed = files.addRemote(
       name,
@@ -373,10 +402,12 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
       owner,
       answered.length > 0 ? 'search' : 'unsolicited',
     );
-    const latest = this.ownSearches.at(-1);
-    if (latest && answered.includes(latest) && !latest.names.has(name)) {
-      latest.names.add(name);
-      this.emit('search-result', {key: latest.key, name, owner});
+    const latest = this.sessions.at(-1);
+    for (const session of answered) {
+      if (!session.add(name, owner)) continue;
+      if (session === latest) this.emit('search-result', {key: session.key, name, owner});
+      this.emit('search-updated', session.summary());
+      this.waitQuiet(session);
     }
     if (!changed) return;
     this.deps.log('info', `found ${name} at ${owner}`);
@@ -407,4 +438,25 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
       // Size is a nicety; the name stays listed without it.
     }
   }
+
+  private waitQuiet(session: SearchSession): void {
+    session.waitQuiet(this.timers, this.deps.clock, () => {
+      const summary = session.summary();
+      this.deps.log('info', describeDoneSearch(summary));
+      this.emit('search-updated', summary);
+    });
+  }
+}
+
+/** One line for the log: what a search found, and where an answer may be cut. */
+export function describeDoneSearch(summary: SearchSummary): string {
+  const {key, results, peers, cutPeers, resultsCut} = summary;
+  const notes = [
+    ...cutPeers.map(
+      (peer) => `${peer} may have more (its answer was cut at the bound; browse it)`,
+    ),
+    ...(resultsCut ? ['more results came than a search keeps'] : []),
+  ];
+  const found = `${results} result${results === 1 ? '' : 's'} from ${peers} peer${peers === 1 ? '' : 's'}`;
+  return `search "${peerText(key)}" done: ${found}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`;
 }

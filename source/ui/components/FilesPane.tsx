@@ -46,7 +46,7 @@ export const FilesPane = memo(function FilesPane({
   const shown =
     files.length === total ? `${files.length}` : `${files.length} of ${total}`;
   const position = files.length === 0 ? shown : `${selected + 1}/${shown}`;
-  const searchNote = search ? `* ${search.names.size} for "${search.key}"` : undefined;
+  const searchNote = search && describeSearch(search);
   return (
     <Pane
       title="Available Files"
@@ -101,3 +101,18 @@ export const FilesPane = memo(function FilesPane({
     </Pane>
   );
 });
+
+/** `* 3 for "song" · searching…`, then `· 4 results from 2 peers` (and who may have more). */
+export function describeSearch(search: SearchView): string {
+  const found = `* ${search.names.size} for "${search.key}"`;
+  if (search.status === 'searching') return `${found} · searching…`;
+  if (search.status !== 'done') return found;
+  const results = search.results ?? search.names.size;
+  const peers = search.peers ?? 0;
+  const cut = search.cutPeers?.length ?? 0;
+  return [
+    found,
+    `${results} result${results === 1 ? '' : 's'} from ${peers} peer${peers === 1 ? '' : 's'}`,
+    ...(cut > 0 ? [`${cut} cut at the bound: browse for more`] : []),
+  ].join(' · ');
+}

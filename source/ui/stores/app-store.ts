@@ -8,7 +8,16 @@ import type {
 } from '../../node/types.js';
 import {SYSTEM_CLOCK, type FrameClock} from './frame-clock.js';
 
-export type SearchView = {key: string; names: ReadonlySet<string>};
+export type SearchView = {
+  key: string;
+  names: ReadonlySet<string>;
+  /** The session as the node tells it (absent from sessions that do not). */
+  status?: 'searching' | 'done';
+  results?: number;
+  peers?: number;
+  /** Peers whose answer reached the responder's bound: they may hold more. */
+  cutPeers?: readonly string[];
+};
 
 /**
  * What the UI shows at one moment. A part keeps its identity until an event
@@ -166,7 +175,14 @@ export class AppStore {
     let search = previous?.search;
     if (!previous || app.search !== this.shownSearch) {
       this.shownSearch = app.search;
-      search = app.search && {key: app.search.key, names: new Set(app.search.names)};
+      search = app.search && {
+        key: app.search.key,
+        names: new Set(app.search.names),
+        ...(app.search.status ? {status: app.search.status} : {}),
+        ...(app.search.results === undefined ? {} : {results: app.search.results}),
+        ...(app.search.peers === undefined ? {} : {peers: app.search.peers}),
+        ...(app.search.cutPeers ? {cutPeers: app.search.cutPeers} : {}),
+      };
     }
     const log =
       !previous || this.logChanged ? this.logLines.slice(-this.logLimit) : previous.log;
