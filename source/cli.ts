@@ -41,6 +41,7 @@ const FLAGS = {
   headless: {type: 'boolean', default: false},
   json: {type: 'boolean', default: false},
   verbose: {type: 'boolean', default: false},
+  plainFetch: {type: 'boolean', default: false},
   keepRunning: {type: 'boolean', default: false},
   inProcess: {type: 'boolean', default: false},
 } as const;
@@ -75,6 +76,8 @@ const cli = meow(
     --headless             No terminal UI: log events to stdout, read commands from stdin
     --json                 With --headless: one JSON object per line
     --verbose              Also show debug log lines
+    --plain-fetch          Fetch with plain FGET only: no SHA-256 check, no resume,
+                           one source (for slow CPUs; see docs/protocol.md)
     --help, --version
 
   Examples
@@ -125,6 +128,7 @@ const node = new FilerNode({
   bindHost: config.bindHost,
   downloadDir: config.downloadDir,
   ...(config.advertisedHost ? {advertisedHost: config.advertisedHost} : {}),
+  plainFetch: config.plainFetch,
 });
 // Made before the node opens, so that its first log lines are events too.
 const app = new FilerApp(node);

@@ -18,6 +18,10 @@ export type FilerNodeSpec = {
   cpuProfDir?: string;
   /** Run on this CPU only. */
   cpu?: number;
+  /** Print debug lines too (the sender says when a share is hashed). */
+  verbose?: boolean;
+  /** Fetch with plain FGET only (no verification). */
+  plainFetch?: boolean;
 };
 
 export type FilerNode = {process: LineProcess; id: string};
@@ -41,9 +45,16 @@ export async function startFilerNode(spec: FilerNodeSpec): Promise<FilerNode> {
     '--download-dir',
     spec.downloadDir,
     ...(spec.shares ?? []).flatMap((share) => ['--share', share]),
+    ...(spec.verbose ? ['--verbose'] : []),
+    ...(spec.plainFetch ? ['--plain-fetch'] : []),
   ];
   const child = new LineProcess(spec.label, process.execPath, args, {
-    env: {...process.env, NO_COLOR: '1'},
+    // Hash caches stay in the run's work directory, not the user's state.
+    env: {
+      ...process.env,
+      NO_COLOR: '1',
+      XDG_STATE_HOME: path.join(path.dirname(spec.downloadDir), `state-${spec.label}`),
+    },
     cpu: spec.cpu,
   });
   const listening = await child.waitFor(

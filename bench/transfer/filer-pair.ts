@@ -30,6 +30,7 @@ export async function fetchBetweenTwoNodes(
   source: string,
   label: string,
   timeoutMs: number,
+  {plain = false}: {plain?: boolean} = {},
 ): Promise<PairFetch> {
   const name = path.basename(source);
   const downloadDir = await makeDir(context, `${label}-download`);
@@ -45,6 +46,7 @@ export async function fetchBetweenTwoNodes(
       cpu: context.pinning?.sender,
       downloadDir,
       shares: [source],
+      verbose: true,
     });
     nodes.push(sender);
     const receiver = await startFilerNode({
@@ -52,9 +54,17 @@ export async function fetchBetweenTwoNodes(
       label: `${label}-receiver`,
       cpu: context.pinning?.receiver,
       downloadDir,
+      plainFetch: plain,
     });
     nodes.push(receiver);
     await waitForLocalFile(sender, name);
+    // A share is hashed once, in the background, long before most fetches:
+    // the timed fetch starts after it (builds without hashing just go on).
+    await sender.process
+      .waitFor((line) => line.event === 'log' && /^hashed /.test(String(line.message)), {
+        timeoutMs: 120_000,
+      })
+      .catch(() => undefined);
     const since = sender.process.mark();
     const outcome = await timedFetch(receiver, name, sender.id, timeoutMs);
     const transfer = transferOf(outcome.record);

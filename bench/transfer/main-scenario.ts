@@ -40,8 +40,9 @@ export async function runMainScenario(context: ScenarioContext): Promise<MainSum
   const original = await hashInChild(source);
   const hashes: HashResult[] = [original];
   const filerRuns: PairFetch[] = [];
+  const verifiedRuns: PairFetch[] = [];
   const kernelRuns: KernelCopy[] = [];
-  const rows = [['round', 'filer-tui', 'kernel', 'ratio']];
+  const rows = [['round', 'plain', 'verified', 'kernel', 'plain/k', 'verified/k']];
 
   /** Hashes a copy in a child (a SHA-256 rate sample), checks it, removes it. */
   const checkCopy = async (copy: string, what: string): Promise<void> => {
@@ -54,13 +55,15 @@ export async function runMainScenario(context: ScenarioContext): Promise<MainSum
       );
     }
   };
-  const filerRound = async (round: number): Promise<number> => {
-    const run = await fetchBetweenTwoNodes(context, source, `main-${round}`, 600_000);
+  /** Plain: the receiver fetches with FGET only; verified: FINF, FRNG and SHA-256. */
+  const filerRound = async (round: number, plain: boolean): Promise<number> => {
+    const label = `main-${round}-${plain ? 'plain' : 'verified'}`;
+    const run = await fetchBetweenTwoNodes(context, source, label, 600_000, {plain});
     if (!run.ok || run.copyPath === undefined) {
       throw new Error(`filer-tui fetch failed: ${run.error ?? 'no copy'}`);
     }
-    filerRuns.push(run);
-    await checkCopy(run.copyPath, `filer-tui round ${round}`);
+    (plain ? filerRuns : verifiedRuns).push(run);
+    await checkCopy(run.copyPath, `filer-tui ${label}`);
     return megabytesPerSecond(size, run.seconds);
   };
   const kernelRound = async (round: number): Promise<number> => {
@@ -74,16 +77,28 @@ export async function runMainScenario(context: ScenarioContext): Promise<MainSum
   for (let round = 1; round <= rounds; round++) {
     // Alternate which goes first, so neither always meets the warmer cache.
     let filer: number;
+    let verified: number;
     let kernel: number;
     if (round % 2 === 1) {
-      filer = await filerRound(round);
+      filer = await filerRound(round, true);
+      verified = await filerRound(round, false);
       kernel = await kernelRound(round);
     } else {
       kernel = await kernelRound(round);
-      filer = await filerRound(round);
+      verified = await filerRound(round, false);
+      filer = await filerRound(round, true);
     }
-    rows.push([String(round), rate(filer), rate(kernel), ratio(filer / kernel)]);
-    context.print(`  round ${round}: filer-tui ${rate(filer)}, kernel ${rate(kernel)}`);
+    rows.push([
+      String(round),
+      rate(filer),
+      rate(verified),
+      rate(kernel),
+      ratio(filer / kernel),
+      ratio(verified / kernel),
+    ]);
+    context.print(
+      `  round ${round}: plain ${rate(filer)}, verified ${rate(verified)}, kernel ${rate(kernel)}`,
+    );
   }
 
   const filerRate = megabytesPerSecond(size, median(filerRuns.map((run) => run.seconds)));
@@ -94,7 +109,18 @@ export async function runMainScenario(context: ScenarioContext): Promise<MainSum
   const sha256Rate = median(
     hashes.map((hash) => megabytesPerSecond(hash.bytes, hash.seconds)),
   );
-  rows.push(['median', rate(filerRate), rate(kernelRate), ratio(filerRate / kernelRate)]);
+  const verifiedRate = megabytesPerSecond(
+    size,
+    median(verifiedRuns.map((run) => run.seconds)),
+  );
+  rows.push([
+    'median',
+    rate(filerRate),
+    rate(verifiedRate),
+    rate(kernelRate),
+    ratio(filerRate / kernelRate),
+    ratio(verifiedRate / kernelRate),
+  ]);
   for (const line of table(rows)) context.print(line);
   context.print(
     `  plain fetch / kernel copy: ${ratio(filerRate / kernelRate)} (goal >= ${PLAIN_GOAL})`,
@@ -111,10 +137,11 @@ export async function runMainScenario(context: ScenarioContext): Promise<MainSum
       `1 MiB reads of the source and of every copy, median of ${hashes.length})`,
   );
   context.print(
-    `  ${verifiedLine(filerRuns, filerRate, Math.min(kernelRate, sha256Rate))}`,
+    `  ${verifiedLine(verifiedRuns, verifiedRate, Math.min(kernelRate, sha256Rate))}`,
   );
-  const filerSender = peak(filerRuns.map((run) => run.senderPeakRss));
-  const filerReceiver = peak(filerRuns.map((run) => run.receiverPeakRss));
+  const allRuns = [...filerRuns, ...verifiedRuns];
+  const filerSender = peak(allRuns.map((run) => run.senderPeakRss));
+  const filerReceiver = peak(allRuns.map((run) => run.receiverPeakRss));
   context.print(
     `  peak RSS (VmHWM, max over rounds): filer-tui sender ${memory(filerSender)}, ` +
       `receiver ${memory(filerReceiver)} (goal < ${memory(RSS_GOAL)} per process); ` +

@@ -24,6 +24,7 @@ export type CliFlags = {
   headless?: boolean;
   json?: boolean;
   verbose?: boolean;
+  plainFetch?: boolean;
 };
 
 export type CliConfig = {
@@ -40,6 +41,8 @@ export type CliConfig = {
   headless: boolean;
   json: boolean;
   verbose: boolean;
+  /** Fetch with plain FGET only (no verification, no resume). */
+  plainFetch: boolean;
 };
 
 export function parseCliConfig(input: string[], flags: CliFlags): CliConfig {
@@ -93,6 +96,7 @@ export function parseCliConfig(input: string[], flags: CliFlags): CliConfig {
     headless: flags.headless ?? false,
     json: flags.json ?? false,
     verbose: flags.verbose ?? false,
+    plainFetch: flags.plainFetch ?? false,
   };
 }
 

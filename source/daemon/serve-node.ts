@@ -41,6 +41,7 @@ export async function serveNode({
     bindHost: config.bindHost,
     downloadDir: config.downloadDir,
     ...(config.advertisedHost ? {advertisedHost: config.advertisedHost} : {}),
+    plainFetch: config.plainFetch,
   });
   const app = new FilerApp(node);
   const closed = new Promise<void>((resolve) => {

@@ -71,7 +71,19 @@ function describeFile(file: FileEntry): string {
 export function describeTransfer(transfer: TransferInfo): string {
   const total = transfer.total === undefined ? '?' : formatBytes(transfer.total);
   const detail = transfer.error ? ` (${transfer.error})` : '';
-  return `#${transfer.id} ${transfer.name} from ${transfer.owner}: ${transfer.state} ${formatBytes(transfer.received)}/${total}${detail}`;
+  return `#${transfer.id} ${transfer.name} from ${transfer.owner}: ${transfer.state} ${formatBytes(transfer.received)}/${total}${activityText(transfer)}${detail}`;
+}
+
+/** Phase, sources, rate and ETA, as far as the node reported them. */
+function activityText(transfer: TransferInfo): string {
+  if (transfer.state !== 'running' || transfer.phase === undefined) return '';
+  const parts: string[] = [transfer.phase];
+  if (transfer.sources)
+    parts.push(`${transfer.sources} source${transfer.sources === 1 ? '' : 's'}`);
+  if (transfer.rate !== undefined) parts.push(`${formatBytes(transfer.rate)}/s`);
+  if (transfer.etaSeconds !== undefined)
+    parts.push(`ETA ${Math.ceil(transfer.etaSeconds)} s`);
+  return ` [${parts.join(', ')}]`;
 }
 
 function clock(time: number): string {

@@ -155,6 +155,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
           },
           log,
           now: Date.now,
+          plainOnly: this.options.plainFetch,
           findLocal: (sha256, size) => this.hasher.findFile(sha256, size),
           remember: (file, size, mtimeMs, sha256) =>
             this.hasher.cache.set(file, {size, mtimeMs, sha256}),

@@ -38,6 +38,8 @@ export type FilerNodeOptions = {
    * `~/.local/state/filer-tui`; '' keeps it in memory only.
    */
   stateDir?: string;
+  /** Fetch with plain FGET only: no FINF/FRNG, no SHA-256 check, no resume. */
+  plainFetch?: boolean;
   serverLimits?: Partial<ServerLimits>;
   /** 'filer' (default) or 'compatible': the original's search (docs/search.md). */
   searchMode?: SearchMode;
@@ -72,6 +74,7 @@ export function resolveOptions(options: FilerNodeOptions): ResolvedOptions {
     transferIdleTimeoutMs: options.transferIdleTimeoutMs ?? 30_000,
     sizeLookup: options.sizeLookup ?? true,
     stateDir: options.stateDir ?? defaultStateDir(),
+    plainFetch: options.plainFetch ?? false,
     serverLimits: options.serverLimits ?? {},
     searchMode: options.searchMode ?? 'filer',
     searchQuietMs: options.searchQuietMs ?? DEFAULT_SESSION_LIMITS.quietMs,

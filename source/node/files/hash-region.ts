@@ -6,7 +6,7 @@
 import type {Hash} from 'node:crypto';
 import fs from 'node:fs';
 
-const PIECE_BYTES = 1024 * 1024;
+export const PIECE_BYTES = 1024 * 1024;
 
 function readAt(fd: number, buffer: Buffer, length: number, position: number) {
   return new Promise<number>((resolve, reject) => {
@@ -23,8 +23,11 @@ export async function hashRegion(
   start: number,
   end: number,
   signal?: AbortSignal,
+  /** Reused between calls by a caller that hashes a file in steps. */
+  given?: Buffer,
 ): Promise<void> {
-  const buffer = Buffer.allocUnsafe(Math.min(PIECE_BYTES, Math.max(1, end - start)));
+  const buffer =
+    given ?? Buffer.allocUnsafe(Math.min(PIECE_BYTES, Math.max(1, end - start)));
   let position = start;
   while (position < end) {
     signal?.throwIfAborted();

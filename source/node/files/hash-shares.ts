@@ -99,6 +99,7 @@ export class ShareHasher {
       const after = await opened.handle.stat();
       if (after.size !== size || after.mtimeMs !== mtimeMs) return this.request(file);
       this.cache.set(file, {size, mtimeMs, sha256: hash.digest('hex')});
+      this.log('debug', `hashed ${file} (${size} bytes)`);
     } catch (error) {
       if (!this.stopper.signal.aborted) {
         this.log('debug', `cannot hash ${file}: ${describeError(error)}`);

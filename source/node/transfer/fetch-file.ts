@@ -85,6 +85,8 @@ export type FetchDeps = {
   requestOptions: RequestOptions;
   log: Log;
   now: () => number;
+  /** Plain FGET from each source in turn: no FINF, no ranges, no hash. */
+  plainOnly?: boolean;
   /** A file here with this content, still as it was when hashed. */
   findLocal: (sha256: string, size: number) => Promise<string | undefined>;
   /** A verified download's hash, so sharing it does not hash it again. */
@@ -117,6 +119,7 @@ export async function fetchFile(job: FetchJob, deps: FetchDeps): Promise<FetchRe
       removed.length && deps.log('info', `removed stale ${removed.join(', ')}`),
     () => undefined,
   );
+  if (deps.plainOnly) return plainFetch(job, deps, job.sources);
   job.onUpdate({phase: 'hashing', received: 0, sources: 0});
   const answers = await Promise.all(
     job.sources.slice(0, MAX_PROBED_SOURCES).map(async (source) => {

@@ -5,7 +5,7 @@
  * the last byte lands. Ranges may arrive in any order (several sources).
  */
 import {createHash} from 'node:crypto';
-import {hashRegion} from '../files/hash-region.js';
+import {hashRegion, PIECE_BYTES} from '../files/hash-region.js';
 import {addRange, prefixEnd, type Range} from './byte-ranges.js';
 
 export class PrefixHasher {
@@ -14,6 +14,8 @@ export class PrefixHasher {
   private hashed = 0;
   private running: Promise<void> | undefined;
   private failure: unknown;
+  /** One read buffer for the whole file: memory stays flat. */
+  private readonly buffer = Buffer.allocUnsafe(PIECE_BYTES);
 
   constructor(
     private readonly fd: number,
@@ -38,7 +40,14 @@ export class PrefixHasher {
     while (this.running) await this.running;
     if (this.failure) throw this.failure;
     if (this.hashed < this.size) {
-      await hashRegion(this.fd, this.hash, this.hashed, this.size, this.signal);
+      await hashRegion(
+        this.fd,
+        this.hash,
+        this.hashed,
+        this.size,
+        this.signal,
+        this.buffer,
+      );
       this.hashed = this.size;
     }
     return this.hash.digest('hex');
@@ -51,7 +60,7 @@ export class PrefixHasher {
         end > this.hashed;
         end = prefixEnd(this.written)
       ) {
-        await hashRegion(this.fd, this.hash, this.hashed, end, this.signal);
+        await hashRegion(this.fd, this.hash, this.hashed, end, this.signal, this.buffer);
         this.hashed = end;
       }
     } catch (error) {

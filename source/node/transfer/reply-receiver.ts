@@ -28,6 +28,10 @@ const BATCH_BYTES = 1024 * 1024;
 const BATCHES = 4;
 /** Where reads land when no batch may take them (header, after a pause, after the end). */
 const SPARE_BYTES = 64 * 1024;
+/** Batches kept for the next receiver: each range of a fetch reuses them. */
+const spareBatches: Buffer[] = [];
+const MAX_SPARE_BATCHES = 4 * BATCHES;
+
 /** After the last body byte, how long the source has to close before we do. */
 const CLOSE_GRACE_MS = 500;
 
@@ -122,7 +126,8 @@ class BodyReceiver {
     this.peer = addressText(request.address);
     this.filePosition = request.position;
     for (let index = 0; index < BATCHES; index++) {
-      this.free.push({buffer: Buffer.allocUnsafe(BATCH_BYTES), fill: 0});
+      const buffer = spareBatches.pop() ?? Buffer.allocUnsafe(BATCH_BYTES);
+      this.free.push({buffer, fill: 0});
     }
   }
 
@@ -185,6 +190,7 @@ class BodyReceiver {
       socket.destroy();
       // No write may still touch the file once the caller removes or renames it.
       await this.drained();
+      this.giveBackBatches();
     }
   }
 
@@ -355,6 +361,16 @@ class BodyReceiver {
     const settle = this.settle;
     this.settle = undefined;
     settle?.();
+  }
+
+  /** Once no write holds them: the socket is destroyed and every write settled. */
+  private giveBackBatches(): void {
+    const batches = [...this.free, ...(this.current ? [this.current] : [])];
+    this.free.length = 0;
+    this.current = undefined;
+    for (const batch of batches) {
+      if (spareBatches.length < MAX_SPARE_BATCHES) spareBatches.push(batch.buffer);
+    }
   }
 
   private whenDrained: (() => void) | undefined;

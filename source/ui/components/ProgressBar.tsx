@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {formatBytes, formatDuration} from '../../format/bytes.js';
 import type {TransferView} from '../hooks/use-transfers.js';
-import {progressCells} from '../model/transfer-progress.js';
+import {progressCells, transferActivity} from '../model/transfer-progress.js';
 
 type Props = {transfer: TransferView; width: number};
 
@@ -11,7 +11,8 @@ export function ProgressBar({transfer, width}: Props) {
   const percent =
     fraction === undefined ? '  ?%' : `${Math.floor(fraction * 100)}%`.padStart(4);
   const bytes = `${formatBytes(received)}/${total === undefined ? '?' : formatBytes(total)}`;
-  const stats = `${percent} ${bytes}  ${formatBytes(rate)}/s  ETA ${eta === undefined ? '--' : formatDuration(eta)}`;
+  const activity = transferActivity(transfer);
+  const stats = `${percent} ${bytes}  ${formatBytes(rate)}/s  ETA ${eta === undefined ? '--' : formatDuration(eta)}${activity ? `  ${activity}` : ''}`;
   const nameWidth = Math.min(Math.max(Math.floor(width * 0.25), 8), 32);
   const barWidth = Math.max(width - nameWidth - stats.length - 6, 4);
   return (

@@ -20,6 +20,20 @@ export function transferProgress(transfer: TransferInfo, now: number): TransferP
   return {fraction, rate, eta};
 }
 
+/**
+ * What the node says the transfer does, when it is more than fetching from
+ * one source: "verifying", "3 sources", "resumed"; undefined otherwise.
+ */
+export function transferActivity(transfer: TransferInfo): string | undefined {
+  if (transfer.phase === 'verifying' || transfer.phase === 'hashing')
+    return transfer.phase;
+  if (transfer.sources !== undefined && transfer.sources > 1) {
+    return `${transfer.sources} sources`;
+  }
+  if (transfer.resumedBytes) return 'resumed';
+  return undefined;
+}
+
 /** `width` cells of a bar: filled for the done part. */
 export function progressCells(fraction: number | undefined, width: number): string {
   if (width <= 0) return '';

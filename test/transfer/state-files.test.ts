@@ -1,0 +1,126 @@
+/** The resume state file, the stale-part rule and the hash cache file. */
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {test} from 'node:test';
+import {HashCache, defaultStateDir} from '../../source/node/files/hash-cache.js';
+import {
+  cleanStaleParts,
+  readResumeState,
+  STALE_PART_MS,
+  writeResumeState,
+} from '../../source/node/transfer/resume-state.js';
+
+async function tempDir(t: {after: (fn: () => Promise<void>) => void}): Promise<string> {
+  const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'filer-state-'));
+  t.after(() => fs.rm(directory, {recursive: true, force: true}));
+  return directory;
+}
+
+const HASH = 'cd'.repeat(32);
+
+test('resume state round-trips, and bad ranges are dropped on reading', async (t) => {
+  const directory = await tempDir(t);
+  const file = path.join(directory, 'x.part.state');
+  await writeResumeState(file, {
+    name: 'x',
+    size: 100,
+    sha256: HASH,
+    done: [
+      [0, 10],
+      [20, 30],
+    ],
+  });
+  assert.deepEqual(await readResumeState(file), {
+    name: 'x',
+    size: 100,
+    sha256: HASH,
+    done: [
+      [0, 10],
+      [20, 30],
+    ],
+  });
+  assert.deepEqual(await fs.readdir(directory), ['x.part.state'], 'no temporary left');
+  await fs.writeFile(
+    file,
+    JSON.stringify({
+      format: 1,
+      name: 'x',
+      size: 100,
+      sha256: HASH,
+      done: [
+        [5, 2],
+        [90, 200],
+        [1, 4],
+      ],
+    }),
+  );
+  assert.deepEqual((await readResumeState(file))?.done, [[1, 4]]);
+  await fs.writeFile(file, '{not json');
+  assert.equal(await readResumeState(file), undefined);
+});
+
+test('stale parts go after the stated age; fresh ones and their state stay', async (t) => {
+  const directory = await tempDir(t);
+  const now = Date.now();
+  const old = new Date(now - STALE_PART_MS - 1000);
+  for (const name of [
+    'old.part',
+    'old.part.state',
+    'fresh.part',
+    'fresh.part.state',
+    'bare.part',
+    'keep.txt',
+  ]) {
+    await fs.writeFile(path.join(directory, name), 'x');
+  }
+  await fs.utimes(path.join(directory, 'old.part.state'), old, old);
+  await fs.utimes(path.join(directory, 'bare.part'), old, old);
+  await fs.utimes(path.join(directory, 'keep.txt'), old, old);
+  // A fresh part whose state is fresh stays even if the part itself is old.
+  await fs.utimes(path.join(directory, 'fresh.part'), old, old);
+  assert.deepEqual((await cleanStaleParts(directory, now)).sort(), [
+    'bare.part',
+    'old.part',
+  ]);
+  assert.deepEqual((await fs.readdir(directory)).sort(), [
+    'fresh.part',
+    'fresh.part.state',
+    'keep.txt',
+  ]);
+});
+
+test('the hash cache persists, forgets changed files, ignores a corrupt file', async (t) => {
+  const directory = await tempDir(t);
+  const file = path.join(directory, 'hashes.json');
+  const log = () => undefined;
+  const cache = new HashCache(file, log);
+  cache.set('/share/a', {size: 5, mtimeMs: 1000, sha256: HASH});
+  await cache.flush();
+  const again = new HashCache(file, log);
+  await again.load();
+  assert.equal(again.get('/share/a', 5, 1000), HASH);
+  assert.equal(again.get('/share/a', 6, 1000), undefined, 'size changed');
+  assert.equal(again.get('/share/a', 5, 2000), undefined, 'mtime changed');
+  assert.deepEqual(
+    again.filesWith(HASH, 5).map((entry) => entry.file),
+    ['/share/a'],
+  );
+  await fs.writeFile(file, 'garbage');
+  const broken = new HashCache(file, log);
+  await broken.load();
+  assert.equal(broken.get('/share/a', 5, 1000), undefined);
+});
+
+test('the state directory follows XDG_STATE_HOME, else ~/.local/state', () => {
+  assert.equal(
+    defaultStateDir({XDG_STATE_HOME: '/x/state', HOME: '/home/me'}),
+    '/x/state/filer-tui',
+  );
+  assert.equal(defaultStateDir({HOME: '/home/me'}), '/home/me/.local/state/filer-tui');
+  assert.equal(
+    defaultStateDir({XDG_STATE_HOME: 'relative', HOME: '/home/me'}),
+    '/home/me/.local/state/filer-tui',
+  );
+});
