@@ -107,14 +107,19 @@ export const LIMIT_DEFAULTS = {
   },
   // ---- the overlay (overlay/*.ts) ----
   'join-contacts': {
-    value: 24,
+    value: 48,
     unit: 'count',
     what: 'peers asked (NAME, LIST, JOIN) during one join or rebuild',
   },
   'join-walk': {
-    value: 4,
+    value: 6,
     unit: 'count',
     what: 'steps of the random walk (LIST, pick one) that finds each further neighbour',
+  },
+  'near-links-skipped': {
+    value: 4,
+    unit: 'count',
+    what: 'peers near this node (within 3 hops) passed over in a row before one is linked anyway',
   },
   'handover-attempts': {
     value: 2,

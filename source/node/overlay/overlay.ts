@@ -33,6 +33,7 @@ import {
   type ListedPeer,
   type RemoteDeps,
 } from './remote-peer.js';
+import {Neighbourhood} from './neighbourhood.js';
 import {isSameHost} from './same-host.js';
 import {TopUpPacer} from './top-up-pacer.js';
 
@@ -46,6 +47,8 @@ export type OverlayLimits = {
   joinContacts: number;
   /** Steps of each random walk (limit join-walk). */
   joinWalk: number;
+  /** Near peers passed over in a row before one is taken (limit near-links-skipped). */
+  nearLinksSkipped: number;
   /** Neighbours asked to take a newcomer before a JOIN is refused as full. */
   handoverAttempts: number;
   handoverTimeoutMs: number;
@@ -58,6 +61,7 @@ export type OverlayLimits = {
 export const DEFAULT_OVERLAY_LIMITS: OverlayLimits = {
   joinContacts: limitDefault('join-contacts'),
   joinWalk: limitDefault('join-walk'),
+  nearLinksSkipped: limitDefault('near-links-skipped'),
   handoverAttempts: limitDefault('handover-attempts'),
   handoverTimeoutMs: limitDefault('handover-timeout'),
   topUpBackoff: limitDefault('top-up-backoff'),
@@ -87,6 +91,9 @@ function unrefDelay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
+/** Whether to link to a peer, given the peers it lists. */
+type NearbyRule = {accepts: (peerId: string, listed: ListedPeer[]) => Promise<boolean>};
+
 /** The state of one join: peers it may still ask, addresses seen, full ones met. */
 type JoinWalk = {budget: number; visited: Set<string>; fullContacts: PeerInfo[]};
 
@@ -100,6 +107,8 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
   /** Neighbours whose QUIT is being confirmed: at most one check each. */
   private readonly quitChecks = new Set<string>();
   private topUpRunning = false;
+  /** Near peers the top-up passed over in a row (see nearbyRule). */
+  private readonly topUpNearSkipped = {count: 0};
   /** One handover at a time, in either role: two could pick the same link. */
   private handingOver = false;
 
@@ -141,10 +150,11 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
     const contactId = await this.visit(contact, walk);
     if (contactId !== undefined && hops > 1) {
       const start = {...contact, peerId: contactId};
+      const nearby = this.nearbyRule();
       while (this.deps.isOpen() && this.table.room() > 0 && walk.budget > 0) {
         const next = await this.randomWalk(start, walk);
         if (next && walk.budget > 0 && !walk.visited.has(addressText(next))) {
-          await this.visit(next, walk);
+          await this.visit(next, walk, nearby);
         }
       }
       if (walk.budget <= 0 && this.table.room() > 0) {
@@ -165,15 +175,26 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
   }
 
   /** NAME, LIST and (if worth it) JOIN one peer; its id, unless unreachable or us. */
-  private async visit(address: PeerAddress, walk: JoinWalk): Promise<string | undefined> {
+  private async visit(
+    address: PeerAddress,
+    walk: JoinWalk,
+    nearby?: NearbyRule,
+  ): Promise<string | undefined> {
     walk.visited.add(addressText(address));
     walk.budget--;
     const self = this.deps.self();
     const peerId = await askName(this.remote, address, 'cannot join through');
     if (peerId === undefined || peerId === self.id) return undefined;
     if (this.table.has(peerId)) return peerId;
-    const listed = await askList(this.remote, address);
-    if (this.worthJoining(listed.filter((peer) => peer.peerId !== self.id).length)) {
+    const listed = (await askList(this.remote, address)).filter(
+      (peer) => peer.peerId !== self.id,
+    );
+    if (nearby && !(await nearby.accepts(peerId, listed))) {
+      // Passed over, not refused: a later walk may end here again.
+      walk.visited.delete(addressText(address));
+      return peerId;
+    }
+    if (this.worthJoining(listed.length)) {
       const answer = await this.join(address, peerId);
       if (answer === 'full') walk.fullContacts.push({id: peerId, ...address});
     }
@@ -181,27 +202,69 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
   }
 
   /**
+   * Prefers peers that are not near (see Neighbourhood); after
+   * `near-links-skipped` near ones in a row it takes the next one anyway,
+   * so that small networks, where everyone is near, still fill up.
+   */
+  private nearbyRule(skipped = {count: 0}): NearbyRule {
+    const neighbourhood = new Neighbourhood({
+      selfId: this.deps.self().id,
+      neighbours: () => this.table.list(),
+      listOf: async (peer) =>
+        (await askList(this.remote, peer)).map((entry) => entry.peerId),
+      maxLists: this.limits.joinContacts,
+    });
+    return {
+      accepts: async (peerId, listed) => {
+        // A node with fewer than two neighbours, on either side, takes any link.
+        const needy = this.table.size < 2 || listed.length < 2;
+        const far =
+          needy ||
+          (await neighbourhood.isFar(
+            peerId,
+            listed.map((entry) => entry.peerId),
+          ));
+        if (far || skipped.count >= this.limits.nearLinksSkipped) {
+          skipped.count = 0;
+          return true;
+        }
+        skipped.count++;
+        return false;
+      },
+    };
+  }
+
+  /**
    * Walks join-walk steps from `start`, each to a random peer of the LIST of
-   * the last; returns the last peer met that is neither us nor a neighbour
-   * yet. Each LIST counts against the join's budget.
+   * the last. Returns a peer met that is not us, not a neighbour yet and not
+   * in `visited` (addresses this join asked already): the last one whose
+   * LIST showed a free slot (free slots are what late joiners lack), else
+   * the last one. Each LIST counts against the budget.
    */
   private async randomWalk(
     start: ListedPeer,
-    walk: Pick<JoinWalk, 'budget'>,
+    walk: {budget: number; visited?: ReadonlySet<string>},
   ): Promise<ListedPeer | undefined> {
     const selfId = this.deps.self().id;
+    const eligible = (peer: ListedPeer): boolean =>
+      peer.peerId !== selfId &&
+      !this.table.has(peer.peerId) &&
+      !walk.visited?.has(addressText(peer));
     let here = start;
     let found: ListedPeer | undefined;
+    let roomy: ListedPeer | undefined;
     for (let step = 0; step < this.limits.joinWalk && walk.budget > 0; step++) {
       walk.budget--;
-      const next = this.pick(
-        (await askList(this.remote, here)).filter((peer) => peer.peerId !== selfId),
+      const listed = (await askList(this.remote, here)).filter(
+        (peer) => peer.peerId !== selfId,
       );
+      if (eligible(here) && listed.length < this.deps.maxPeers) roomy = here;
+      const next = this.pick(listed);
       if (!next) break;
       here = next;
-      if (!this.table.has(next.peerId)) found = next;
+      if (eligible(next)) found = next;
     }
-    return found;
+    return roomy ?? found;
   }
 
   /**
@@ -258,10 +321,14 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
     if (!candidate) return false;
     const peerId = await askName(this.remote, candidate, 'top-up: cannot reach');
     if (peerId !== candidate.peerId || this.table.has(peerId)) return false;
-    if (this.table.room() === 1) {
-      const theirs = await askList(this.remote, candidate);
-      if (!this.worthJoining(theirs.length)) return false;
+    const selfId = this.deps.self().id;
+    const theirs = (await askList(this.remote, candidate)).filter(
+      (peer) => peer.peerId !== selfId,
+    );
+    if (!(await this.nearbyRule(this.topUpNearSkipped).accepts(peerId, theirs))) {
+      return false;
     }
+    if (!this.worthJoining(theirs.length)) return false;
     return (await this.join(candidate, peerId)) === 'joined';
   }
 
