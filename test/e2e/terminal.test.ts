@@ -58,7 +58,8 @@ async function startUi(
       env,
     },
   );
-  await tmux.waitForScreen('Available Files', 'the UI', RUNNING);
+  // The App's own frame, not the plain one drawn while Ink loads.
+  await tmux.waitForScreen('no peers yet', 'the UI', RUNNING);
   return tmux;
 }
 

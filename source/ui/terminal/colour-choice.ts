@@ -7,3 +7,12 @@
 export function applyColourChoice(env: NodeJS.ProcessEnv): void {
   if (env.NO_COLOR && env.FORCE_COLOR === undefined) env.FORCE_COLOR = '0';
 }
+
+/**
+ * React's development build checks every render at a cost a user should not
+ * pay; it is chosen when React is first loaded (the bundled CLI fixes it at
+ * build time). NODE_ENV=development still gets it from the sources.
+ */
+export function preferProductionReact(env: NodeJS.ProcessEnv): void {
+  env.NODE_ENV ??= 'production';
+}

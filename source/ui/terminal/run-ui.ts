@@ -1,8 +1,10 @@
 import type {AppCommand} from '../../app/commands.js';
 import type {AppSession} from '../../app/session.js';
 import {describeError} from '../../protocol/errors.js';
-import {applyColourChoice} from './colour-choice.js';
-import {enterFullScreen} from './terminal-screen.js';
+import {applyColourChoice, preferProductionReact} from './colour-choice.js';
+import {shortPath} from '../model/detail-line.js';
+import {firstFrame} from './first-frame.js';
+import {CLEAR_SCREEN, enterFullScreen} from './terminal-screen.js';
 
 export type RunUiOptions = {
   /** The command line's start-up (shares, join), run once the UI shows; an attached node ran its own. */
@@ -24,9 +26,8 @@ const CRASH_EXIT_MS = 3_000;
 export async function runUi(session: AppSession, options: RunUiOptions): Promise<void> {
   // React's development build checks every render at a cost a user should not
   // pay; it is chosen when React is first loaded, hence the dynamic import.
-  process.env.NODE_ENV ??= 'production';
+  preferProductionReact(process.env);
   applyColourChoice(process.env);
-  const {mountApp} = await import('./mount-app.js');
 
   // The App exits when the app reports 'closed'. A node in its own process
   // (docs/daemon.md) is not closed by the UI going: it judges that itself.
@@ -39,6 +40,17 @@ export async function runUi(session: AppSession, options: RunUiOptions): Promise
   process.once('exit', screen.restore);
   for (const signal of QUIT_SIGNALS) process.on(signal, closeNode);
 
+  // Something to look at at once; Ink and React take a while to load.
+  const {identity} = session.snapshot();
+  process.stdout.write(
+    firstFrame(
+      {columns: process.stdout.columns || 80, rows: process.stdout.rows || 24},
+      {...identity, downloadDir: shortPath(identity.downloadDir, process.env.HOME)},
+    ),
+  );
+  const {mountApp} = await import('./mount-app.js');
+  // Ink draws from the cursor: start it on a clean screen.
+  process.stdout.write(CLEAR_SCREEN);
   const instance = mountApp(session, options.verbose);
   let crashed = false;
   const onCrash = (error: unknown): void => {
