@@ -42,6 +42,7 @@ const FLAGS = {
   json: {type: 'boolean', default: false},
   verbose: {type: 'boolean', default: false},
   plainFetch: {type: 'boolean', default: false},
+  compatible: {type: 'boolean', default: false},
   keepRunning: {type: 'boolean', default: false},
   inProcess: {type: 'boolean', default: false},
 } as const;
@@ -78,6 +79,8 @@ const cli = meow(
     --verbose              Also show debug log lines
     --plain-fetch          Fetch with plain FGET only: no SHA-256 check, no resume,
                            one source (for slow CPUs; see docs/protocol.md)
+    --compatible           Search as the original btfiler does (first match,
+                           no duplicate filter; for comparison)
     --help, --version
 
   Examples
@@ -127,6 +130,7 @@ const node = new FilerNode({
   maxPeers: config.maxPeers,
   bindHost: config.bindHost,
   downloadDir: config.downloadDir,
+  searchMode: config.searchMode,
   ...(config.advertisedHost ? {advertisedHost: config.advertisedHost} : {}),
   plainFetch: config.plainFetch,
 });

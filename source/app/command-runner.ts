@@ -102,6 +102,11 @@ export class CommandRunner {
       this.log('info', `cancelling the transfer of ${target.name}`);
       return {ok: true, kind: 'cancel', transfer: target};
     },
+    browse: async ({peerId}) => {
+      this.log('info', `browsing ${peerId}`);
+      const listing = await this.node.browse(peerId.trim());
+      return {ok: true, kind: 'browse', listing};
+    },
     remove: async ({peerId}) => {
       this.log('info', `removing peer ${peerId} (sending QUIT)`);
       await this.node.removePeer(peerId);
@@ -174,6 +179,8 @@ function failureContext(command: AppCommand): string | undefined {
       return `search "${command.key}" failed`;
     case 'remove':
       return `cannot remove ${command.peerId}`;
+    case 'browse':
+      return `cannot browse ${command.peerId}`;
     case 'rebuild':
       return `rebuild through ${command.contact.host}:${command.contact.port} failed`;
     case 'refresh':

@@ -5,6 +5,7 @@
  */
 import type {PeerAddress} from '../protocol/messages.js';
 import type {
+  BrowseListing,
   FileEntry,
   PeerInfo,
   SearchResult,
@@ -26,6 +27,8 @@ export type AppCommand =
    * file `name`, else the newest.
    */
   | {kind: 'cancel'; transferId?: number; name?: string}
+  /** List every file a filer-tui peer shares (BRWS); they join the files. */
+  | {kind: 'browse'; peerId: string}
   /** Send QUIT to a neighbour and forget it. */
   | {kind: 'remove'; peerId: string}
   /** Join again through `contact`, 3 hops deep. */
@@ -49,6 +52,7 @@ export type AppSuccess =
   | {ok: true; kind: 'fetch'; transfer: TransferInfo}
   | {ok: true; kind: 'cancel'; transfer: TransferInfo}
   | {ok: true; kind: 'remove'; peerId: string}
+  | {ok: true; kind: 'browse'; listing: BrowseListing}
   | {ok: true; kind: 'rebuild'; added: number}
   | {ok: true; kind: 'start'; shared: number; added: number}
   | {ok: true; kind: 'refresh'; checked: number; peers: PeerInfo[]}

@@ -25,6 +25,7 @@ export type CliFlags = {
   json?: boolean;
   verbose?: boolean;
   plainFetch?: boolean;
+  compatible?: boolean;
 };
 
 export type CliConfig = {
@@ -43,6 +44,8 @@ export type CliConfig = {
   verbose: boolean;
   /** Fetch with plain FGET only (no verification, no resume). */
   plainFetch: boolean;
+  /** `--compatible`: search as the original does (docs/search.md). */
+  searchMode: 'filer' | 'compatible';
 };
 
 export function parseCliConfig(input: string[], flags: CliFlags): CliConfig {
@@ -97,6 +100,7 @@ export function parseCliConfig(input: string[], flags: CliFlags): CliConfig {
     json: flags.json ?? false,
     verbose: flags.verbose ?? false,
     plainFetch: flags.plainFetch ?? false,
+    searchMode: flags.compatible ? 'compatible' : 'filer',
   };
 }
 

@@ -40,6 +40,7 @@ export async function serveNode({
     maxPeers: config.maxPeers,
     bindHost: config.bindHost,
     downloadDir: config.downloadDir,
+    searchMode: config.searchMode,
     ...(config.advertisedHost ? {advertisedHost: config.advertisedHost} : {}),
     plainFetch: config.plainFetch,
   });

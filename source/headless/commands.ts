@@ -15,6 +15,7 @@ export const HEADLESS_HELP = [
   'fetch NAME [PEER]    download NAME (from PEER, else from any owner)',
   'cancel ID            stop a running transfer',
   'peers | files | transfers   list what this node knows',
+  'browse PEER          list every file PEER shares (filer-tui peers)',
   'remove PEER          send QUIT to PEER and forget it',
   'rebuild HOST:PORT    join again through HOST:PORT (3 hops)',
   'refresh              check now which peers are alive',
@@ -67,6 +68,8 @@ export function parseHeadlessCommand(line: string): ParsedCommand | undefined {
       return /^\d+$/.test(rest)
         ? ok({kind: 'cancel', transferId: Number(rest)})
         : needs('a transfer ID');
+    case 'browse':
+      return rest ? ok({kind: 'browse', peerId: rest}) : needs('a PEER id (host:port)');
     case 'remove':
       return rest ? ok({kind: 'remove', peerId: rest}) : needs('a PEER id (host:port)');
     case 'peers':

@@ -81,6 +81,16 @@ function printAnswer(outcome: AppSuccess, output: HeadlessOutput): void {
       return output.files(outcome.files);
     case 'transfers':
       return output.transfers(outcome.transfers);
+    case 'browse': {
+      const {listing} = outcome;
+      const more = listing.cut ? ` (the first of ${listing.total})` : '';
+      return output.record({event: 'browse', listing}, [
+        `browse ${listing.peerId}: ${listing.files.length} file(s)${more}`,
+        ...listing.files.map(
+          (file) => `file ${file.name}\t${listing.peerId} ${file.size}`,
+        ),
+      ]);
+    }
     case 'results':
       return output.record(
         {event: 'results', search: outcome.search, results: outcome.results},

@@ -4,6 +4,7 @@
  * a dispatch table, and re-emits the parts' events. No UI code.
  */
 import path from 'node:path';
+import {BrowseMessageType} from '../protocol/browse-messages.js';
 import type {Frame} from '../protocol/frame.js';
 import {formatPeerId, MessageType, type PeerAddress} from '../protocol/messages.js';
 import {TransferMessageType} from '../protocol/transfer-messages.js';
@@ -25,6 +26,7 @@ import {
 import {Overlay, type OverlayEvents} from './overlay/overlay.js';
 import {OwnerLiveness} from './overlay/owner-liveness.js';
 import {OverlayMessageType} from '../protocol/overlay-messages.js';
+import {PeerBrowser, type BrowseListing} from './search/peer-browser.js';
 import {createDispatcher, type HandlerTable} from './request-dispatch.js';
 import {
   SearchRouter,
@@ -49,6 +51,7 @@ import type {
 
 export type {FilerNodeOptions} from './node-options.js';
 export type {LatestSearch, SearchStats} from './search/search-router.js';
+export type {BrowseListing, BrowsedFile} from './search/peer-browser.js';
 
 export class FilerNode extends TypedEmitter<FilerNodeEvents> {
   private readonly options: ResolvedOptions;
@@ -60,6 +63,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
   private readonly owners: OwnerLiveness;
   private readonly fileIndex: FileIndex;
   private readonly searchRouter: SearchRouter;
+  private readonly peerBrowser: PeerBrowser;
   private readonly transferEngine: TransferEngine;
   private readonly hasher: ShareHasher;
   /** The log the parts write to; one function, so limit reports are rate-limited per node. */
@@ -136,6 +140,12 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       mode: this.options.searchMode,
       limits: this.options.searchLimits,
       session: {quietMs: this.options.searchQuietMs},
+    });
+    this.peerBrowser = new PeerBrowser({
+      request,
+      files: this.fileIndex,
+      clock: Date.now,
+      log,
     });
     this.transferEngine = new TransferEngine({
       files: this.fileIndex,
@@ -223,6 +233,8 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
         this.overlay.answerQuit(request.data.toString('utf8'), request.remote, reply),
       [OverlayMessageType.handover]: (request, reply) =>
         this.overlay.answerHandover(request.data.toString('utf8'), request.remote, reply),
+      [BrowseMessageType.browse]: (request, reply) =>
+        this.peerBrowser.answer(request.data, reply, request.remote),
       [MessageType.size]: (request, reply) =>
         answerSize(this.fileIndex.catalog, request.data.toString('utf8'), reply),
       [TransferMessageType.fileInfo]: (request, reply) =>
@@ -409,6 +421,14 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
   /** Sends QUER to every neighbour; results arrive later as 'search-result'. */
   search(key: string, ttl?: number): Promise<number> {
     return this.searchRouter.search(key, ttl);
+  }
+
+  /**
+   * Lists every file a filer-tui peer shares (BRWS) and adds them to the
+   * files; an original peer cannot be browsed (BrowseUnsupportedError).
+   */
+  browse(peerId: string): Promise<BrowseListing> {
+    return this.peerBrowser.browse(peerId);
   }
 
   /**

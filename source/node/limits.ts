@@ -197,6 +197,21 @@ export const LIMIT_DEFAULTS = {
     unit: 'count',
     what: 'results one search of yours keeps (the catalogue keeps its own bound)',
   },
+  'browse-entries': {
+    value: 10_000,
+    unit: 'count',
+    what: 'files read when browsing one peer (BRWS); the listing says when it was cut',
+  },
+  'browse-page-bytes': {
+    value: 60 * 1_024,
+    unit: 'bytes',
+    what: 'data of one BRWS reply page',
+  },
+  'browse-pages-per-peer': {
+    value: 600,
+    unit: 'count',
+    what: 'BRWS pages served to one IP address per minute (a tenth of it at once)',
+  },
   'catalog-owners-per-name': {
     value: 64,
     unit: 'count',

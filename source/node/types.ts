@@ -2,6 +2,7 @@
 import type {SearchSummary} from './search/search-session.js';
 
 export type {LatestSearch, SearchStatus, SearchSummary} from './search/search-session.js';
+export type {BrowseListing, BrowsedFile} from './search/peer-browser.js';
 
 export type PeerInfo = {
   /** `host:port`, as the peer names itself. */

@@ -58,6 +58,8 @@ export class FileCatalog {
   };
   private readonly limits: CatalogLimits;
   private readonly onEvict: (name: string) => void;
+  /** The local shares sorted by wire name, for BRWS pages; rebuilt after a change. */
+  private listing: Array<{wireName: string; size: number}> | undefined;
 
   constructor({onEvict, ...limits}: CatalogOptions = {}) {
     this.limits = {...DEFAULT_CATALOG_LIMITS, ...limits};
@@ -97,6 +99,7 @@ export class FileCatalog {
   addLocal(name: string, wireName: string, share: LocalShare): boolean {
     const record = this.records.get(name);
     if (record?.local && record.local.path !== share.path) return false;
+    this.listing = undefined;
     if (record) {
       this.unlistRemote(record);
       record.local = share;
@@ -212,6 +215,19 @@ export class FileCatalog {
     if (!record || record.remoteSize === size) return false;
     record.remoteSize = size;
     return true;
+  }
+
+  /**
+   * The files shared here with their sizes, sorted by wire name (so pages of
+   * one listing line up while nothing changes).
+   */
+  localListing(): ReadonlyArray<{wireName: string; size: number}> {
+    this.listing ??= [...this.records.values()]
+      .flatMap((record) =>
+        record.local ? [{wireName: record.wireName, size: record.local.size}] : [],
+      )
+      .sort((a, b) => (a.wireName < b.wireName ? -1 : a.wireName > b.wireName ? 1 : 0));
+    return this.listing;
   }
 
   /** Names containing `key`, as people read them. */

@@ -14,6 +14,12 @@ export function perMinute(count: number): RateLimit {
 
 type Bucket = {tokens: number; updated: number};
 
+/** The IP address of a `host:port` remote (a client's port is ephemeral). */
+export function addressOf(remote: string): string {
+  const colon = remote.lastIndexOf(':');
+  return colon > 0 ? remote.slice(0, colon) : remote;
+}
+
 /** Past this many keys, buckets that are full again are forgotten. */
 const SWEEP_ABOVE = 4_096;
 

@@ -34,7 +34,7 @@ import {
   planQuery,
   type QueryPlan,
 } from './query-plan.js';
-import {perMinute, RateBuckets} from './rate-buckets.js';
+import {addressOf, perMinute, RateBuckets} from './rate-buckets.js';
 import {
   DEFAULT_SESSION_LIMITS,
   REAL_TIMERS,
@@ -112,11 +112,6 @@ export type SearchStats = {
 };
 
 export const DEFAULT_SEARCH_TTL = 4;
-/** The IP address of a `host:port` remote (the port of a client is ephemeral). */
-function remoteAddress(remote: string): string {
-  const colon = remote.lastIndexOf(':');
-  return colon > 0 ? remote.slice(0, colon) : remote;
-}
 
 export class SearchRouter extends TypedEmitter<SearchEvents> {
   private readonly memory: QueryMemory;
@@ -248,7 +243,7 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
     }
     // Acknowledged as the original does (the key echoed byte for byte), whatever is done after.
     await reply.send(MessageType.reply, wireBytes(ReplyText.queryAck(query.key)));
-    if (!this.queriesByPeer.take(remoteAddress(remote))) {
+    if (!this.queriesByPeer.take(addressOf(remote))) {
       limitHit(this.deps.log, 'queries-per-peer', remote, 'query dropped');
       return;
     }
@@ -368,7 +363,7 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
 
   /** RESP: the frame data as it came (its fields are bytes). */
   acceptResponse(data: Buffer, remote: string): void {
-    if (!this.responsesByPeer.take(remoteAddress(remote))) {
+    if (!this.responsesByPeer.take(addressOf(remote))) {
       limitHit(this.deps.log, 'responses-per-peer', remote, 'RESP dropped');
       return;
     }

@@ -360,6 +360,10 @@ export function createKeyActions(current: () => KeyActionsInput): KeyActions {
         });
       }
     },
+    'browse-peer': () => {
+      const {peer} = selected();
+      if (peer) execute({kind: 'browse', peerId: peer.id});
+    },
     filter: () => {
       const {focus, arrangement, peerFilter} = state();
       const kept = focus === 'files' ? arrangement.filter : peerFilter;

@@ -38,6 +38,7 @@ export type ActionName =
   | 'fetch'
   | 'cancel'
   | 'remove'
+  | 'browse-peer'
   | 'rebuild'
   | 'refresh'
   | 'help'
@@ -167,6 +168,17 @@ export const KEY_TABLE: readonly Binding[] = [
     modes: BROWSE,
     when: (context) => context.focus === 'peers' && context.peerSelected,
     bar: 'd',
+    unavailable: 'select a peer in Peer List first (Tab moves the focus there)',
+  },
+  {
+    action: 'browse-peer',
+    keys: ['e', 'enter'],
+    label: 'browse',
+    description: 'List every file the selected peer shares (filer-tui peers)',
+    section: 'Peer List',
+    modes: BROWSE,
+    when: (context) => context.focus === 'peers' && context.peerSelected,
+    bar: 'e',
     unavailable: 'select a peer in Peer List first (Tab moves the focus there)',
   },
   {
