@@ -154,10 +154,12 @@ test('a killed neighbour is dropped and the top-up fills its slot', SHORT, async
   const hub = await network.startNode(fast);
   const [left, far] = await network.startNodes(2, {maxPeers: 2});
   const doomed = await network.startNodeProcess({maxPeers: 2});
+  // The hub is full before far exists, so its fast top-up cannot take far's
+  // place first; far is only found once doomed's slot is free.
   await join(left as FilerNode, hub, 1);
-  await join(far as FilerNode, left as FilerNode, 1);
   await hub.buildPeers(doomed.host, doomed.port, 1);
   assert.deepEqual(peerIds(hub), [left?.id, doomed.id].sort());
+  await join(far as FilerNode, left as FilerNode, 1);
   const dropped = waitFor(hub, 'peer-removed', (peer) => peer.id === doomed.id);
   await doomed.kill();
   assert.equal((await dropped)[1], 'unreachable');
