@@ -1,10 +1,9 @@
 import net from 'node:net';
 
-/** `1.2.3.4:5678` or `::ffff:1.2.3.4:5678` (a socket's remote) → its host. */
+/** `1.2.3.4:5678` or `::1:5678` (a request's remote, see peer-server.ts) → its host. */
 export function remoteHost(remote: string): string {
   const colon = remote.lastIndexOf(':');
-  const host = colon > 0 ? remote.slice(0, colon) : remote;
-  return host.startsWith('::ffff:') && net.isIPv4(host.slice(7)) ? host.slice(7) : host;
+  return colon > 0 ? remote.slice(0, colon) : remote;
 }
 
 /**
