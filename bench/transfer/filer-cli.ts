@@ -120,3 +120,15 @@ export function transferOf(record: LineRecord): Record<string, unknown> {
 export function stopFilerNode(node: FilerNode): Promise<void> {
   return node.process.stop('quit');
 }
+
+/**
+ * Waits until a verbose node says it hashed a share (as a share long shared
+ * is); builds without hashing just go on after a while.
+ */
+export async function waitForHashed(node: FilerNode): Promise<void> {
+  await node.process
+    .waitFor((line) => line.event === 'log' && /^hashed /.test(String(line.message)), {
+      timeoutMs: 120_000,
+    })
+    .catch(() => undefined);
+}

@@ -6,6 +6,7 @@ import {
   stopFilerNode,
   timedFetch,
   transferOf,
+  waitForHashed,
   waitForLocalFile,
   type FetchOutcome,
   type FilerNode,
@@ -60,11 +61,7 @@ export async function fetchBetweenTwoNodes(
     await waitForLocalFile(sender, name);
     // A share is hashed once, in the background, long before most fetches:
     // the timed fetch starts after it (builds without hashing just go on).
-    await sender.process
-      .waitFor((line) => line.event === 'log' && /^hashed /.test(String(line.message)), {
-        timeoutMs: 120_000,
-      })
-      .catch(() => undefined);
+    await waitForHashed(sender);
     const since = sender.process.mark();
     const outcome = await timedFetch(receiver, name, sender.id, timeoutMs);
     const transfer = transferOf(outcome.record);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import {makeDir, type ScenarioContext} from './context.js';
 import {
   startFilerNode,
+  waitForHashed,
   stopFilerNode,
   timedFetch,
   transferOf,
@@ -49,11 +50,14 @@ export async function runMultiSourceScenario(context: ScenarioContext): Promise<
         cpu: context.pinning?.sender,
         shares: [source],
         ...(sources[0] ? {firstPeer: sources[0].id} : {}),
+        // Debug lines: "hashed" (the share is ready) and the ranges it sends.
+        verbose: true,
       });
       nodes.push(node);
       sources.push(node);
       await waitForLocalFile(node, name);
     }
+    await Promise.all(sources.map((node) => waitForHashed(node)));
     const first = sources[0] as FilerNode;
     await waitForEvents(first, 'peer-added', SOURCES - 1);
     const fetcher = await startFilerNode({

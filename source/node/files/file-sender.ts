@@ -4,7 +4,7 @@
  * wire, and a buffer is read into again only once the socket has written it
  * (its write callback fired). No stream machinery, no allocation per chunk.
  */
-import fs from 'node:fs';
+import {readAt} from './read-at.js';
 import type {Socket} from 'node:net';
 import {WriteStalledError} from '../net/socket-io.js';
 
@@ -20,14 +20,6 @@ let bigSends = 0;
 
 export class FileChangedError extends Error {
   readonly code = 'ERR_FILE_CHANGED';
-}
-
-function readAt(fd: number, buffer: Buffer, length: number, position: number) {
-  return new Promise<number>((resolve, reject) => {
-    fs.read(fd, buffer, 0, length, position, (error, bytesRead) =>
-      error ? reject(error) : resolve(bytesRead),
-    );
-  });
 }
 
 /**

@@ -104,10 +104,8 @@ export async function serveRange(
     if (range.offset + range.length > share.size) {
       return reply.send(MessageType.error, `Range: beyond the end (${share.size} bytes)`);
     }
-    log(
-      'debug',
-      `sending ${range.length} bytes of ${name} at ${range.offset} to ${request.remote}`,
-    );
+    const end = range.offset + range.length;
+    log('debug', `sending ${name} bytes ${range.offset}-${end} to ${request.remote}`);
     await reply.sendFileRegion(
       MessageType.reply,
       share.handle.fd,

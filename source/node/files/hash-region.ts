@@ -4,17 +4,9 @@
  * file is hashed.
  */
 import type {Hash} from 'node:crypto';
-import fs from 'node:fs';
+import {readAt} from './read-at.js';
 
 export const PIECE_BYTES = 1024 * 1024;
-
-function readAt(fd: number, buffer: Buffer, length: number, position: number) {
-  return new Promise<number>((resolve, reject) => {
-    fs.read(fd, buffer, 0, length, position, (error, bytesRead) =>
-      error ? reject(error) : resolve(bytesRead),
-    );
-  });
-}
 
 /** Feeds bytes [start, end) of `fd` to `hash`; rejects if the file is shorter. */
 export async function hashRegion(

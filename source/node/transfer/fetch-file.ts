@@ -480,6 +480,8 @@ class RangedFetch {
           if (lane.piece && start + received >= lane.piece[1]) controller.abort();
           this.report('fetching');
         },
+        onBatch: (batch, length, position) =>
+          this.hasher?.offer(position, batch.subarray(0, length)),
         onDurable: (bytes) => {
           const upTo = Math.min(start + bytes, lane.piece?.[1] ?? end);
           if (upTo > start + durable) this.markDone(start + durable, upTo);

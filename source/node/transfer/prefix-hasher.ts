@@ -27,7 +27,19 @@ export class PrefixHasher {
   markWritten(start: number, end: number): void {
     if (end <= start) return;
     this.written = addRange(this.written, [start, end]);
-    this.running ??= this.catchUp();
+    // Cleared in a later microtask, so a catch-up with nothing to do cannot
+    // clear it before it is set.
+    this.running ??= this.catchUp().finally(() => (this.running = undefined));
+  }
+
+  /**
+   * Bytes at `position` that are in memory now (a received batch): hashed
+   * from there when they are next in line, which saves reading them back.
+   */
+  offer(position: number, bytes: Buffer): void {
+    if (this.running || position !== this.hashed || this.failure) return;
+    this.hash.update(bytes);
+    this.hashed += bytes.length;
   }
 
   /** Bytes hashed so far. */
@@ -65,8 +77,6 @@ export class PrefixHasher {
       }
     } catch (error) {
       this.failure ??= error;
-    } finally {
-      this.running = undefined;
     }
   }
 }

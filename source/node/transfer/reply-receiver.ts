@@ -76,7 +76,7 @@ export type ReceiveRequest = {
   /** The body bytes from its start that are written to the file (grows in batches). */
   onDurable?: (bytes: number) => void;
   /** Sees every batch in file order before it is reused (hashing). */
-  onBatch?: (batch: Buffer, length: number) => Promise<void> | void;
+  onBatch?: (batch: Buffer, length: number, position: number) => Promise<void> | void;
 };
 
 /** Sends the request and writes the reply body into the file; resolves with its length. */
@@ -281,7 +281,7 @@ class BodyReceiver {
     );
     const seen = request.onBatch
       ? (this.batchChain = this.batchChain.then(() =>
-          request.onBatch?.(batch.buffer, length),
+          request.onBatch?.(batch.buffer, length, position),
         ))
       : undefined;
     void Promise.all([
