@@ -8,6 +8,7 @@
 import meow from 'meow';
 import {
   findUnknownFlag,
+  nodeOptionsOf,
   parseCliConfig,
   UsageError,
   type CliConfig,
@@ -125,15 +126,7 @@ if (!config.headless && !cli.flags.inProcess) {
   process.exit(await startAttached(config, process.argv.slice(2), fail));
 }
 
-const node = new FilerNode({
-  port: config.port,
-  maxPeers: config.maxPeers,
-  bindHost: config.bindHost,
-  downloadDir: config.downloadDir,
-  searchMode: config.searchMode,
-  ...(config.advertisedHost ? {advertisedHost: config.advertisedHost} : {}),
-  plainFetch: config.plainFetch,
-});
+const node = new FilerNode(nodeOptionsOf(config));
 // Made before the node opens, so that its first log lines are events too.
 const app = new FilerApp(node);
 if (config.createdDownloadDir)

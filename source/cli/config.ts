@@ -9,6 +9,7 @@ import {
   prepareDownloadFolder,
   type DownloadFolder,
 } from './download-folder.js';
+import type {FilerNodeOptions} from '../node/node-options.js';
 import {parsePeerId, parsePort, type PeerAddress} from '../protocol/messages.js';
 
 export class UsageError extends Error {
@@ -101,6 +102,19 @@ export function parseCliConfig(input: string[], flags: CliFlags): CliConfig {
     verbose: flags.verbose ?? false,
     plainFetch: flags.plainFetch ?? false,
     searchMode: flags.compatible ? 'compatible' : 'filer',
+  };
+}
+
+/** The node a command line asks for (the UI's own process and `serve` alike). */
+export function nodeOptionsOf(config: CliConfig): FilerNodeOptions {
+  return {
+    port: config.port,
+    maxPeers: config.maxPeers,
+    bindHost: config.bindHost,
+    downloadDir: config.downloadDir,
+    searchMode: config.searchMode,
+    ...(config.advertisedHost ? {advertisedHost: config.advertisedHost} : {}),
+    plainFetch: config.plainFetch,
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import {FilerApp} from '../app/filer-app.js';
-import type {CliConfig} from '../cli/config.js';
+import {nodeOptionsOf, type CliConfig} from '../cli/config.js';
 import {startCommand} from '../cli/start-command.js';
 import {printEvents} from '../headless/event-printer.js';
 import {HeadlessOutput} from '../headless/output.js';
@@ -35,15 +35,7 @@ export async function serveNode({
     false,
     write ?? ((line) => process.stdout.write(`${line}\n`)),
   );
-  const node = new FilerNode({
-    port: config.port,
-    maxPeers: config.maxPeers,
-    bindHost: config.bindHost,
-    downloadDir: config.downloadDir,
-    searchMode: config.searchMode,
-    ...(config.advertisedHost ? {advertisedHost: config.advertisedHost} : {}),
-    plainFetch: config.plainFetch,
-  });
+  const node = new FilerNode(nodeOptionsOf(config));
   const app = new FilerApp(node);
   const closed = new Promise<void>((resolve) => {
     const print = printEvents(output, {json: false, verbose: config.verbose});

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import {test} from 'node:test';
-import {parseCliConfig} from '../../source/cli/config.js';
+import {nodeOptionsOf, parseCliConfig} from '../../source/cli/config.js';
 import {startHeadless} from '../support/cli-process.js';
 import {eventually} from '../support/eventually.js';
 import {testNetwork} from '../support/network.js';
@@ -15,10 +15,9 @@ import {rawFrame, rawRequest} from '../support/raw-client.js';
 test('--compatible sets the search mode; filer is the default', async (t) => {
   const downloadDir = await testNetwork(t).tempDir('config');
   assert.equal(parseCliConfig(['0', '0'], {downloadDir}).searchMode, 'filer');
-  assert.equal(
-    parseCliConfig(['0', '0'], {downloadDir, compatible: true}).searchMode,
-    'compatible',
-  );
+  const config = parseCliConfig(['0', '0'], {downloadDir, compatible: true});
+  assert.equal(config.searchMode, 'compatible');
+  assert.equal(nodeOptionsOf(config).searchMode, 'compatible');
 });
 
 test(
