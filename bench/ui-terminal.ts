@@ -15,6 +15,8 @@ export class FakeStdout extends Writable {
   columns: number;
   rows: number;
   frameCount = 0;
+  /** Every byte written, frames and all. */
+  bytes = 0;
   lastFrame: Frame | undefined;
   private readonly waiters = new Set<(frame: Frame) => void>();
 
@@ -31,6 +33,7 @@ export class FakeStdout extends Writable {
   ): void {
     const time = performance.now();
     const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    this.bytes += Buffer.byteLength(text);
     if (!SYNC_BRACKETS.has(text)) {
       const frame = {time, text};
       this.frameCount++;

@@ -7,7 +7,7 @@
  * new names, and a running transfer's progress from a slow owner). Presses the
  * down arrow ~200 times and measures the time from the key bytes written to
  * stdin to the next frame written to stdout, and to the first frame that shows
- * the selection moved; counts frames and React commits per second. Prints the
+ * the selection moved; counts frames per second. Prints the
  * figures against the 50 ms p95 goal; asserts nothing.
  *
  * Options: --rows N (catalogue size), --presses N, --rate N (events/s),
@@ -19,6 +19,7 @@ import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {setTimeout as delay} from 'node:timers/promises';
 import {parseArgs} from 'node:util';
+import type {Instance} from 'ink';
 import type {FilerNode as FilerNodeType} from '../source/node/filer-node.js';
 import type {FilerNodeEvents} from '../source/node/types.js';
 import {startFakePeer} from '../test/support/fake-peer.js';
@@ -54,16 +55,21 @@ const EVENTS_PER_SECOND = Number(flags.rate);
 const COLUMNS = Number(flags.columns);
 const LINES = Number(flags.lines);
 const GOAL_P95_MS = 50;
+const WIRE_SECONDS = 5;
+
+function kb(bytesPerSecond: number): string {
+  return `${(bytesPerSecond / 1000).toFixed(2)} KB/s`;
+}
 const DOWN = '\u001B[B';
 
 // As the CLI runs it (source/ui/run-ui.ts): React's production build, chosen
 // when React is first loaded. `NODE_ENV=development npm run bench:ui` measures the other.
 process.env.NODE_ENV ??= 'production';
 const React = await import('react');
-const {render} = await import('ink');
-const {RENDER_OPTIONS} = await import('../source/ui/terminal/mount-app.js');
+const {mountApp} = await import('../source/ui/terminal/mount-app.js');
+const {measureWireBytes} = await import('./ui-wire.js');
+const {measureLaunch, scriptAvailable} = await import('./ui-launch.js');
 const {FilerNode} = await import('../source/node/filer-node.js');
-const {App} = await import('../source/ui/components/App.js');
 const {FilerApp} = await import('../source/app/filer-app.js');
 
 const rowName = (index: number): string => `bench-${String(index).padStart(5, '0')}.dat`;
@@ -181,9 +187,8 @@ async function main(): Promise<void> {
   const stdout = new FakeStdout(COLUMNS, LINES);
   const stdin = new FakeStdin();
   const stderr = new FakeStdout(COLUMNS, LINES);
-  let instance: ReturnType<typeof render> | undefined;
+  let instance: Instance | undefined;
   let stream: {stop: () => Promise<void>} | undefined;
-  let commits = 0;
   let inkRenders = 0;
   const renderTimes: number[] = [];
   let measuring = false;
@@ -205,26 +210,19 @@ async function main(): Promise<void> {
     }
 
     const mountStart = performance.now();
-    instance = render(
-      React.createElement(
-        // Counts commits in React's development build; a no-op in production.
-        React.Profiler,
-        {id: 'app', onRender: () => void commits++},
-        React.createElement(App, {session: new FilerApp(node)}),
-      ),
-      {
-        stdout: stdout as unknown as NodeJS.WriteStream,
-        stdin: stdin as unknown as NodeJS.ReadStream,
-        stderr: stderr as unknown as NodeJS.WriteStream,
-        ...RENDER_OPTIONS,
-        patchConsole: false,
-        onRender: ({renderTime}) => {
-          if (!measuring) return;
-          inkRenders++;
-          renderTimes.push(renderTime);
-        },
+    // As the CLI mounts it: Ink's frames through the screen writer, which
+    // writes only the lines that changed.
+    instance = mountApp(new FilerApp(node), {
+      verbose: false,
+      stdout,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      stderr: stderr as unknown as NodeJS.WriteStream,
+      onRender: ({renderTime}) => {
+        if (!measuring) return;
+        inkRenders++;
+        renderTimes.push(renderTime);
       },
-    );
+    }).instance;
     // Ink writes the first frame during render(); later ones follow node events.
     const showsSelection = (frame: {text: string} | undefined): boolean =>
       frame !== undefined && selectedRow(frame.text) !== undefined;
@@ -244,7 +242,6 @@ async function main(): Promise<void> {
 
     const events = countEvents(node);
     const framesAtStart = stdout.frameCount;
-    const commitsAtStart = commits;
     const eluAtStart = performance.eventLoopUtilization();
     measuring = true;
     const toNextFrame: number[] = [];
@@ -274,14 +271,23 @@ async function main(): Promise<void> {
     const elu = performance.eventLoopUtilization(eluAtStart).utilization;
     events.stop();
     const frames = stdout.frameCount - framesAtStart;
-    const commitCount = commits - commitsAtStart;
     const eventTotal = [...events.counts.values()].reduce((sum, count) => sum + count, 0);
     const lastSelected = stdout.lastFrame && selectedRow(stdout.lastFrame.text);
 
     await stream.stop();
     stream = undefined;
+    instance.unmount();
+    instance.cleanup();
+    instance = undefined;
+
+    // Bytes to the terminal at 120×40: with the one transfer running (and no
+    // other events), then idle.
+    const wire = {columns: 120, rows: 40, seconds: WIRE_SECONDS};
+    const duringTransfer = await measureWireBytes(new FilerApp(node), wire);
     node.cancelTransfer(transfer.transfer.id);
     await transfer.done.catch(() => undefined);
+    const idle = await measureWireBytes(new FilerApp(node), wire);
+    const launch = scriptAvailable() ? await measureLaunch(5) : undefined;
 
     const nextSummary = summarize(toNextFrame);
     const movedSummary = summarize(toVisibleMove);
@@ -315,11 +321,12 @@ async function main(): Promise<void> {
         (unseenMoves > 0 ? `; ${unseenMoves} moves not seen within 2 s` : '') +
         (canSeeSelection ? '' : ' (no selected row found in the frames)'),
       line('ink render (layout+output)', summarize(renderTimes)),
-      `renders: ${(frames / seconds).toFixed(1)} frames written/s, ${(inkRenders / seconds).toFixed(1)} ink renders/s, ${
-        process.env.NODE_ENV === 'production'
-          ? 'React commits n/a in production'
-          : `${(commitCount / seconds).toFixed(1)} React commits/s`
-      }; event loop ${(elu * 100).toFixed(0)}% busy`,
+      `renders: ${(frames / seconds).toFixed(1)} frames written/s, ${(inkRenders / seconds).toFixed(1)} ink renders/s, event loop ${(elu * 100).toFixed(0)}% busy`,
+      `terminal bytes at 120×40 over ${WIRE_SECONDS} s: ${kb(duringTransfer.bytesPerSecond)} during one transfer (${duringTransfer.writesPerSecond.toFixed(1)} writes/s), ${kb(idle.bytesPerSecond)} idle (${idle.writesPerSecond.toFixed(1)} writes/s); goal under 5 KB/s and nothing idle`,
+      launch
+        ? line('launch → first frame', launch.firstFrame) +
+          `\n${line('launch → App frame', launch.appFrame)}\n${line('baseline: node prints a line', launch.baseline)}\n(launch: the built CLI in a 120×40 pty, median of 5; goal first frame under 400 ms; run npm run build first)`
+        : 'launch: not measured (util-linux script is missing)',
       '',
       `goal: p95 under ${GOAL_P95_MS} ms from key to frame`,
       `  key → next frame:        ${goal(nextSummary)}`,

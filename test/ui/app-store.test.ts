@@ -122,6 +122,35 @@ test('a stalled transfer still gets fresh snapshots, so its rate can fall', () =
   unsubscribe();
 });
 
+test('progress is drawn at a readable pace: 10 events a second, 2 frames', () => {
+  const session = new FakeSession();
+  const {clock, store, times, unsubscribe} = storeOn(session, {
+    frameMs: 40,
+    progressTickMs: 500,
+  });
+  const start = times.length;
+  for (let tenth = 0; tenth < 40; tenth++) {
+    const transfer: TransferInfo = {
+      id: 1,
+      name: 'big.iso',
+      owner: '10.0.0.2:9000',
+      state: 'running',
+      received: tenth * 100_000,
+      total: 10_000_000,
+      startedAt: 0,
+    };
+    session.emit({event: 'transfer-progress', transfer}, {transfers: [transfer]});
+    clock.advance(100);
+  }
+  const frames = times.length - start;
+  assert.ok(frames >= 8 && frames <= 9, `${frames} frames in 4 s`);
+  // Anything else is still drawn at once.
+  session.emit(logEvent('a line', clock.now()));
+  clock.advance(40);
+  assert.equal(store.getSnapshot().log.at(-1)?.message, 'a line');
+  unsubscribe();
+});
+
 test("this UI's notes join the app's lines in the log, in time order", () => {
   const session = new FakeSession({
     log: [{source: 'node', time: 0, level: 'info', message: 'listening'}],

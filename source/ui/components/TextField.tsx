@@ -1,6 +1,8 @@
-import {Text, useCursor} from 'ink';
+import {Text} from 'ink';
+import {useContext, useLayoutEffect} from 'react';
 import {fieldView} from '../model/field-view.js';
 import type {LineState} from '../model/line-editor.js';
+import {CursorContext} from '../terminal/cursor-context.js';
 
 type Props = {
   line: LineState;
@@ -17,10 +19,11 @@ type Props = {
  * terminal's own cursor there, which needs no colour to be seen.
  */
 export function TextField({line, width, origin, active}: Props) {
-  const {setCursorPosition} = useCursor();
+  const setCursor = useContext(CursorContext);
   const view = fieldView(line, width);
-  // Set while rendering: Ink applies it with this very frame (and hides the
-  // cursor again when the field goes away).
-  setCursorPosition(active ? {x: origin.x + view.cursorColumn, y: origin.y} : undefined);
+  // Set while rendering, so it goes out with this very frame; the layout
+  // effect's cleanup runs before the frame without the field is written.
+  setCursor(active ? {x: origin.x + view.cursorColumn, y: origin.y} : undefined);
+  useLayoutEffect(() => () => setCursor(undefined), [setCursor]);
   return <Text>{view.text}</Text>;
 }

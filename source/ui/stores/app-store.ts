@@ -44,7 +44,9 @@ export type AppStoreOptions = {
   logLimit?: number;
   /**
    * While a transfer runs the snapshot is renewed this often even without
-   * events, so a stalled transfer shows its rate falling and its ETA growing.
+   * events, so a stalled transfer shows its rate falling and its ETA growing;
+   * and progress alone is not drawn more often than this, a pace a person
+   * can read that keeps the bytes sent to the terminal low (over SSH).
    */
   progressTickMs?: number;
   clock?: FrameClock;
@@ -132,10 +134,18 @@ export class AppStore {
     if (event.event === 'log') {
       const {time, level, message} = event;
       this.addLine({time, level, message});
+    } else if (event.event === 'transfer-progress') {
+      this.markProgress();
     } else {
       this.mark();
     }
   };
+
+  /** New bytes of a running transfer: drawn with the next frame, or at the progress pace. */
+  private markProgress(): void {
+    if (this.cancelFrame || this.cancelTick) return;
+    this.mark();
+  }
 
   private addLine(entry: LogEntry): void {
     this.logLines.push(entry);

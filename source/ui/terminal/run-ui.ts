@@ -4,7 +4,7 @@ import {describeError} from '../../protocol/errors.js';
 import {applyColourChoice, preferProductionReact} from './colour-choice.js';
 import {shortPath} from '../model/detail-line.js';
 import {firstFrame} from './first-frame.js';
-import {CLEAR_SCREEN, enterFullScreen} from './terminal-screen.js';
+import {enterFullScreen} from './terminal-screen.js';
 
 export type RunUiOptions = {
   /** The command line's start-up (shares, join), run once the UI shows; an attached node ran its own. */
@@ -49,9 +49,8 @@ export async function runUi(session: AppSession, options: RunUiOptions): Promise
     ),
   );
   const {mountApp} = await import('./mount-app.js');
-  // Ink draws from the cursor: start it on a clean screen.
-  process.stdout.write(CLEAR_SCREEN);
-  const instance = mountApp(session, options.verbose);
+  // The App's first frame is drawn whole, over the plain one.
+  const {instance, screen: writer} = mountApp(session, {verbose: options.verbose});
   let crashed = false;
   const onCrash = (error: unknown): void => {
     // Anything thrown while going down is part of the same crash.
@@ -74,6 +73,7 @@ export async function runUi(session: AppSession, options: RunUiOptions): Promise
   } finally {
     for (const signal of QUIT_SIGNALS) process.off(signal, closeNode);
     process.off('uncaughtException', onCrash);
+    writer.dispose();
     screen.restore();
     process.off('exit', screen.restore);
     await quit();
