@@ -2,8 +2,7 @@
  * npm run bench:ui — the terminal UI under load.
  *
  * Renders the real App into a fake 100×30 terminal over a real FilerNode on
- * loopback whose catalogue holds 10,000 names (RESP messages naming a second
- * node as owner), while about 100 node events per second arrive (log lines,
+ * loopback whose catalogue holds 10,000 names (files it shares), while about 100 node events per second arrive (log lines,
  * new names, and a running transfer's progress from a slow owner). Presses the
  * down arrow ~200 times and measures the time from the key bytes written to
  * stdin to the next frame written to stdout, and to the first frame that shows
@@ -197,13 +196,15 @@ async function main(): Promise<void> {
     await node.open();
     await node.buildPeers('127.0.0.1', owner.port, 1);
 
-    // The catalogue: RESP messages naming the second node as owner, as if a
-    // search had been answered 10,000 times.
+    // The catalogue: 10,000 files shared by the node itself. (Names from RESP
+    // would be bounded and rate-limited by the search's defences, issue 9 #5.)
     const fillStart = performance.now();
-    await sendResponses(
-      {host: '127.0.0.1', port: node.port},
-      Array.from({length: ROWS}, (_, index) => ({name: rowName(index), owner: owner.id})),
-    );
+    const shareDir = path.join(tmp, 'catalogue');
+    await fs.mkdir(shareDir);
+    for (let index = 0; index < ROWS; index++) {
+      await fs.writeFile(path.join(shareDir, rowName(index)), '');
+    }
+    await node.addShare(shareDir);
     const fillMs = performance.now() - fillStart;
     if (node.files().length < ROWS) {
       throw new Error(`catalogue has ${node.files().length} rows, expected ${ROWS}`);
@@ -312,7 +313,7 @@ async function main(): Promise<void> {
         .loadavg()
         .map((load) => load.toFixed(1))
         .join(' ')}`,
-      `catalogue: ${node.files().length.toLocaleString('en')} rows (${ROWS.toLocaleString('en')} RESP in ${(fillMs / 1000).toFixed(1)} s before mounting); first frame with a selection after ${ms(mountMs)}`,
+      `catalogue: ${node.files().length.toLocaleString('en')} rows (${ROWS.toLocaleString('en')} files shared in ${(fillMs / 1000).toFixed(1)} s before mounting); first frame with a selection after ${ms(mountMs)}`,
       `event stream: ${(eventTotal / seconds).toFixed(0)} node events/s (${byEvent})`,
       `key presses: ${PRESSES} × down arrow over ${seconds.toFixed(1)} s; selection went ${rowName(0)} → ${lastSelected ?? '?'}`,
       '',
