@@ -49,10 +49,30 @@ export class CommandRunner {
     }
   }
 
+  /** Shares being added (a directory walk can take a while); cancel-add stops them. */
+  private readonly addsRunning = new Set<AbortController>();
+
+  private async adding<T>(add: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    this.addsRunning.add(controller);
+    try {
+      return await add(controller.signal);
+    } finally {
+      this.addsRunning.delete(controller);
+    }
+  }
+
   private readonly handlers: Handlers = {
     add: async ({path}) => {
-      const files = await this.node.addShare(expandHome(path.trim()));
+      const files = await this.adding((signal) =>
+        this.node.addShare(expandHome(path.trim()), signal),
+      );
       return {ok: true, kind: 'add', files};
+    },
+    'cancel-add': async () => {
+      const stopped = this.addsRunning.size;
+      for (const controller of this.addsRunning) controller.abort();
+      return {ok: true, kind: 'cancel-add', stopped};
     },
     search: async ({key}) => {
       const started = this.node.search(key);
@@ -126,7 +146,9 @@ export class CommandRunner {
       let shared = 0;
       for (const share of shares) {
         try {
-          shared += (await this.node.addShare(expandHome(share))).length;
+          shared += (
+            await this.adding((signal) => this.node.addShare(expandHome(share), signal))
+          ).length;
         } catch (error) {
           // Nobody waits at a prompt during start-up: the log is where it is seen.
           this.log('error', describeError(error));

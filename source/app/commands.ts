@@ -16,6 +16,8 @@ import type {
 export type AppCommand =
   /** Share a file, or every file under a directory; `~` is the home directory. */
   | {kind: 'add'; path: string}
+  /** Stop every share still being added (what was shared stays shared). */
+  | {kind: 'cancel-add'}
   /** Ask the network for names containing `key` (searched as typed). */
   | {kind: 'search'; key: string}
   /** A search's own result set and status: `searchId`, else the latest. */
@@ -47,6 +49,7 @@ export type CommandKind = AppCommand['kind'];
 
 export type AppSuccess =
   | {ok: true; kind: 'add'; files: FileEntry[]}
+  | {ok: true; kind: 'cancel-add'; stopped: number}
   | {ok: true; kind: 'search'; key: string; asked: number; searchId?: number}
   | {ok: true; kind: 'results'; search: SearchSummary; results: SearchResult[]}
   | {ok: true; kind: 'fetch'; transfer: TransferInfo}

@@ -93,6 +93,7 @@ export function readCommand(value: unknown): AppCommand | undefined {
         ...(contact.value === undefined ? {} : {contact: contact.value}),
       };
     }
+    case 'cancel-add':
     case 'refresh':
     case 'quit':
     case 'peers':

@@ -413,9 +413,9 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     return Promise.all([this.overlay.checkPeers(), this.owners.check()]).then(() => {});
   }
 
-  /** Shares a file, or every file under a directory, by base name. */
-  addShare(sharePath: string): Promise<FileEntry[]> {
-    return this.fileIndex.addShare(sharePath);
+  /** Shares a file, or every file under a directory, by base name; `signal` stops a long walk. */
+  addShare(sharePath: string, signal?: AbortSignal): Promise<FileEntry[]> {
+    return this.fileIndex.addShare(sharePath, signal);
   }
 
   /** Sends QUER to every neighbour; results arrive later as 'search-result'. */

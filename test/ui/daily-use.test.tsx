@@ -318,3 +318,64 @@ function eventuallyEqual<T>(read: () => T, expected: T): Promise<true> {
     () => `${JSON.stringify(read())} to become ${JSON.stringify(expected)}`,
   );
 }
+
+test('adding a big directory shows how far it got; Esc stops it (issue 10 #3)', async (t) => {
+  let finish: (outcome: AppOutcome) => void = () => undefined;
+  const commands: AppCommand[] = [];
+  const {app, session} = await open({}, (command) => {
+    commands.push(command);
+    if (command.kind === 'add') {
+      // Still walking until the test says otherwise.
+      return new Promise<AppOutcome>(
+        (resolve) => (finish = resolve),
+      ) as unknown as AppOutcome;
+    }
+    return {ok: true, kind: 'cancel-add', stopped: 1};
+  });
+  t.after(() => app.unmount());
+  await app.press('a');
+  await app.type('/big\r');
+  await app.waitForFrame((text) => text.includes('checking…'), 'the busy prompt');
+  const progress = line('adding /big: 12000 file(s) so far…');
+  session.emit({event: 'log', ...progress}, {log: [progress]});
+  await app.waitForFrame(
+    (text) => text.includes('adding /big: 12000 file(s) so far · Esc stops'),
+    'the progress in the prompt',
+  );
+  await app.press('j', 'k');
+  await app.press(KEY.escape);
+  await eventuallyEqual(
+    () => commands.map((command) => command.kind),
+    ['add', 'cancel-add'],
+  );
+  finish({ok: true, kind: 'add', files: []});
+  await app.waitForFrame((text) => !text.includes('Add a share'), 'the prompt closed');
+});
+
+test('every progress bar in view has the same length and column (issue 10 #7)', async (t) => {
+  const now = Date.now();
+  const transfers: TransferInfo[] = [
+    {
+      ...running('apple.iso', 1024 * MiB),
+      id: 1,
+      received: 300 * MiB,
+      startedAt: now - 60_000,
+    },
+    {...running('zebra.txt', 300), id: 2, received: 3},
+    {...running('a file with a rather long name indeed.bin', 0), id: 3, total: undefined},
+  ];
+  const {app} = await open({transfers});
+  t.after(() => app.unmount());
+  const frame = await app.waitForFrame(
+    (text) => text.split('\n').filter((row) => row.startsWith('↓ ')).length === 3,
+    'three bars',
+  );
+  const bars = frame
+    .split('\n')
+    .filter((row) => row.startsWith('↓ '))
+    .map((row) => /[█░]+/u.exec(row));
+  const starts = new Set(bars.map((bar) => bar?.index));
+  const lengths = new Set(bars.map((bar) => bar?.[0].length));
+  assert.equal(starts.size, 1, `bars start in one column:\n${frame}`);
+  assert.equal(lengths.size, 1, `bars are as long:\n${frame}`);
+});

@@ -8,6 +8,7 @@ import {useLogPane, useLogView} from '../hooks/use-log.js';
 import {describeArrangement} from '../model/file-arrangement.js';
 import {fileDetail, peerDetail, shortPath} from '../model/detail-line.js';
 import {liveFilter} from '../model/ui-state.js';
+import {addProgress} from '../model/log-lines.js';
 import {DetailLine} from './DetailLine.js';
 import {FilterLine} from './FilterLine.js';
 import {LOG_PREFIX_WIDTH, LogView} from './LogView.js';
@@ -206,6 +207,7 @@ export function App({session, size: fixedSize, verbose = false, onExit}: AppProp
           line={mode.line}
           error={mode.error}
           busy={mode.busy}
+          progress={mode.busy ? addProgress(snapshot.log) : undefined}
           width={layout.width}
           top={1 + mainHeight}
         />

@@ -1,11 +1,20 @@
 import {Box, Text} from 'ink';
 import {formatBytes, formatDuration} from '../../format/bytes.js';
 import type {TransferView} from '../hooks/use-transfers.js';
-import {progressCells, transferActivity} from '../model/transfer-progress.js';
+import {padWidth} from '../model/text-width.js';
+import {
+  barWidthFor,
+  progressCells,
+  transferActivity,
+} from '../model/transfer-progress.js';
 
 type Props = {transfer: TransferView; width: number};
 
-/** One running transfer: name, bar, percent, bytes, rate and ETA. */
+/**
+ * One running transfer: name, bar, percent, bytes, rate and ETA. The name
+ * and the bar have widths set by the terminal's alone, so every bar in view
+ * is as long as the others and starts in the same column.
+ */
 export function ProgressBar({transfer, width}: Props) {
   const {fraction, rate, eta, received, total} = transfer;
   const percent =
@@ -14,17 +23,16 @@ export function ProgressBar({transfer, width}: Props) {
   const activity = transferActivity(transfer);
   const stats = `${percent} ${bytes}  ${formatBytes(rate)}/s  ETA ${eta === undefined ? '--' : formatDuration(eta)}${activity ? `  ${activity}` : ''}`;
   const nameWidth = Math.min(Math.max(Math.floor(width * 0.25), 8), 32);
-  const barWidth = Math.max(width - nameWidth - stats.length - 6, 4);
+  const barWidth = barWidthFor(width);
+  const statsWidth = Math.max(width - 2 - nameWidth - 1 - barWidth - 1, 0);
   return (
     <Box height={1} width={width}>
-      <Text color="cyan">↓ </Text>
-      <Box width={nameWidth + 1}>
-        <Text wrap="truncate-end">{transfer.name}</Text>
-      </Box>
-      <Text color="cyan">{progressCells(fraction, barWidth)}</Text>
-      <Box flexGrow={1} flexShrink={1} flexBasis={0}>
-        <Text wrap="truncate-end"> {stats}</Text>
-      </Box>
+      <Text>
+        <Text color="cyan">↓ </Text>
+        {padWidth(transfer.name, nameWidth)}{' '}
+        <Text color="cyan">{progressCells(fraction, barWidth)}</Text>{' '}
+        {padWidth(stats, statsWidth)}
+      </Text>
     </Box>
   );
 }

@@ -10,6 +10,8 @@ type Props = {
   line: LineState;
   error?: string;
   busy?: boolean;
+  /** How far a busy submit got (a directory being added). */
+  progress?: string | undefined;
   width: number;
   /** The screen row of the prompt's top border. */
   top: number;
@@ -36,7 +38,7 @@ const TEXT: Record<PromptKind, {title: string; label: string; hint: string}> = {
 };
 
 /** A one-line text prompt with its hint, or why the last try was refused. */
-export function Prompt({prompt, line, error, busy, width, top}: Props) {
+export function Prompt({prompt, line, error, busy, progress, width, top}: Props) {
   const text = TEXT[prompt];
   const label = `${text.label}: `;
   const labelWidth = textWidth(label);
@@ -53,7 +55,9 @@ export function Prompt({prompt, line, error, busy, width, top}: Props) {
       </Box>
       <Box height={1}>
         {busy ? (
-          <Text color="yellow">checking…</Text>
+          <Text color="yellow" wrap="truncate-end">
+            {progress ? `${progress} · Esc stops` : 'checking…'}
+          </Text>
         ) : error ? (
           <Text color="red" wrap="truncate-end">
             {error}

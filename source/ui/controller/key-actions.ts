@@ -336,6 +336,12 @@ export function createKeyActions(current: () => KeyActionsInput): KeyActions {
 
   const closeDialog = (): void => {
     const {mode} = state();
+    if (mode.kind === 'prompt' && mode.prompt === 'add' && mode.busy) {
+      // A directory being walked: stop it; the add's outcome closes the prompt.
+      note('info', 'add: stopping; what was shared so far stays shared');
+      execute({kind: 'cancel-add'});
+      return;
+    }
     dispatch({type: 'close'});
     if (mode.kind === 'prompt') note('info', `${mode.prompt}: cancelled`);
     if (mode.kind === 'pick') note('info', `fetch ${mode.name}: cancelled`);

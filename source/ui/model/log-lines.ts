@@ -14,6 +14,23 @@ export type ShownEntry = LogEntry & {
   count: number;
 };
 
+/** The line a share being added says each second (file-index.ts). */
+const ADDING = /^adding .+: \d+ file\(s\) so far…$/su;
+
+/** How far the share being added got, from its latest progress line. */
+export function addProgress(entries: readonly LogEntry[]): string | undefined {
+  for (
+    let index = entries.length - 1;
+    index >= Math.max(entries.length - 200, 0);
+    index--
+  ) {
+    const message = (entries[index] as LogEntry).message;
+    if (ADDING.test(message)) return message.replace(/…$/u, '');
+    if (message.startsWith('sharing ')) return undefined;
+  }
+  return undefined;
+}
+
 type Kind = {key: string; summary: (count: number, last: LogEntry) => string};
 
 /** What a line says, for summing up a run of them; undefined: only exact repeats. */
@@ -25,6 +42,9 @@ function kindOf(entry: LogEntry): Kind | undefined {
       summary: (count, last) =>
         `found ${count} results, the latest ${last.message.slice('found '.length)}`,
     };
+  }
+  if (ADDING.test(entry.message)) {
+    return {key: 'adding', summary: (_count, last) => last.message};
   }
   if (/ does nothing here; \? lists the keys$/u.test(entry.message)) {
     return {

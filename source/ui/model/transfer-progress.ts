@@ -34,6 +34,11 @@ export function transferActivity(transfer: TransferInfo): string | undefined {
   return undefined;
 }
 
+/** Cells of a progress bar on a terminal `width` columns wide: the same for every bar. */
+export function barWidthFor(width: number): number {
+  return Math.min(Math.max(Math.floor(width * 0.2), 8), 30);
+}
+
 /** `width` cells of a bar: filled for the done part. */
 export function progressCells(fraction: number | undefined, width: number): string {
   if (width <= 0) return '';
