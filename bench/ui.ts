@@ -1,16 +1,22 @@
 /**
- * npm run bench:ui — the terminal UI under load.
+ * npm run bench:ui — the terminal UI under load, as the CLI mounts it (Ink's
+ * frames through the screen writer).
  *
- * Renders the real App into a fake 100×30 terminal over a real FilerNode on
- * loopback whose catalogue holds 10,000 names (files it shares), while about 100 node events per second arrive (log lines,
- * new names, and a running transfer's progress from a slow owner). Presses the
- * down arrow ~200 times and measures the time from the key bytes written to
- * stdin to the next frame written to stdout, and to the first frame that shows
- * the selection moved; counts frames per second. Prints the
- * figures against the 50 ms p95 goal; asserts nothing.
+ * 1. Key to frame: the real App in a fake 100×30 terminal over a real
+ *    FilerNode on loopback sharing 10,000 files, while about 100 node events
+ *    a second arrive (log lines, new names, a running transfer's progress
+ *    from a slow owner). Presses the down arrow ~200 times; the time from the
+ *    key bytes to the next frame, and to the frame that shows the selection
+ *    moved, against the 50 ms p95 goal.
+ * 2. Bytes to the terminal at 120×40 with one transfer running and nothing
+ *    else, then idle (goal under 5 KB/s, and nothing).
+ * 3. Adding 20,000 files (same names in four folders) with the UI up: how
+ *    long, the longest event-loop stall, frames drawn meanwhile.
+ * 4. Launch to first frame of the built CLI in a pseudo-terminal, median of
+ *    five, beside node printing a line (goal under 400 ms).
  *
- * Options: --rows N (catalogue size), --presses N, --rate N (events/s),
- * --columns N, --lines N (terminal size).
+ * Prints the figures; asserts nothing. Options: --rows N (catalogue size),
+ * --presses N, --rate N (events/s), --columns N, --lines N (terminal size).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -67,6 +73,7 @@ process.env.NODE_ENV ??= 'production';
 const React = await import('react');
 const {mountApp} = await import('../source/ui/terminal/mount-app.js');
 const {measureWireBytes} = await import('./ui-wire.js');
+const {measureBigAdd} = await import('./ui-add.js');
 const {measureLaunch, scriptAvailable} = await import('./ui-launch.js');
 const {FilerNode} = await import('../source/node/filer-node.js');
 const {FilerApp} = await import('../source/app/filer-app.js');
@@ -288,6 +295,11 @@ async function main(): Promise<void> {
     node.cancelTransfer(transfer.transfer.id);
     await transfer.done.catch(() => undefined);
     const idle = await measureWireBytes(new FilerApp(node), wire);
+    // Issue 10 #3: a big directory added while the UI runs.
+    const bigAdd = await measureBigAdd(node, path.join(tmp, 'big-share'), {
+      folders: 4,
+      perFolder: 5_000,
+    });
     const launch = scriptAvailable() ? await measureLaunch(5) : undefined;
 
     const nextSummary = summarize(toNextFrame);
@@ -324,6 +336,7 @@ async function main(): Promise<void> {
       line('ink render (layout+output)', summarize(renderTimes)),
       `renders: ${(frames / seconds).toFixed(1)} frames written/s, ${(inkRenders / seconds).toFixed(1)} ink renders/s, event loop ${(elu * 100).toFixed(0)}% busy`,
       `terminal bytes at 120×40 over ${WIRE_SECONDS} s: ${kb(duringTransfer.bytesPerSecond)} during one transfer (${duringTransfer.writesPerSecond.toFixed(1)} writes/s), ${kb(idle.bytesPerSecond)} idle (${idle.writesPerSecond.toFixed(1)} writes/s); goal under 5 KB/s and nothing idle`,
+      `adding ${bigAdd.files.toLocaleString('en')} files (4 folders, the same names in each) with the UI up: ${bigAdd.seconds.toFixed(1)} s, longest event-loop stall ${ms(bigAdd.longestStallMs)}, ${bigAdd.frames} frames drawn meanwhile`,
       launch
         ? line('launch → first frame', launch.firstFrame) +
           `\n${line('launch → App frame', launch.appFrame)}\n${line('baseline: node prints a line', launch.baseline)}\n(launch: the built CLI in a 120×40 pty, median of 5; goal first frame under 400 ms; run npm run build first)`

@@ -1,7 +1,6 @@
 /** The key table drives the input handler, the key bar and the help overlay alike. */
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import type {Key} from 'ink';
 import {keyNames} from '../../source/ui/model/key-names.js';
 import {
   barItems,
@@ -10,6 +9,7 @@ import {
   type KeyContext,
   type ModeKind,
 } from '../../source/ui/model/key-table.js';
+import {inkKey} from '../support/ink-key.js';
 
 const browse: KeyContext = {
   mode: 'browse',
@@ -19,31 +19,7 @@ const browse: KeyContext = {
   transferRunning: false,
 };
 
-function key(flags: Partial<Key> = {}): Key {
-  return {
-    upArrow: false,
-    downArrow: false,
-    leftArrow: false,
-    rightArrow: false,
-    pageDown: false,
-    pageUp: false,
-    home: false,
-    end: false,
-    return: false,
-    escape: false,
-    ctrl: false,
-    shift: false,
-    tab: false,
-    backspace: false,
-    delete: false,
-    meta: false,
-    super: false,
-    hyper: false,
-    capsLock: false,
-    numLock: false,
-    ...flags,
-  };
-}
+const key = inkKey;
 
 describe('keyNames', () => {
   test('special keys by name', () => {

@@ -17,7 +17,7 @@ import {
   type LineState,
 } from '../../source/ui/model/line-editor.js';
 import {fitWidth, padWidth, textWidth} from '../../source/ui/model/text-width.js';
-import type {Key} from 'ink';
+import {inkKey} from '../support/ink-key.js';
 
 function edit(start: LineState, ...steps: Array<EditKey | {text: string}>): LineState {
   return steps.reduce(
@@ -104,31 +104,7 @@ describe('field view', () => {
   });
 });
 
-function key(flags: Partial<Key> = {}): Key {
-  return {
-    upArrow: false,
-    downArrow: false,
-    leftArrow: false,
-    rightArrow: false,
-    pageDown: false,
-    pageUp: false,
-    home: false,
-    end: false,
-    return: false,
-    escape: false,
-    ctrl: false,
-    shift: false,
-    tab: false,
-    backspace: false,
-    delete: false,
-    meta: false,
-    super: false,
-    hyper: false,
-    capsLock: false,
-    numLock: false,
-    ...flags,
-  };
-}
+const key = inkKey;
 
 describe('routing a burst', () => {
   /** The keys of a prompt, recorded, with Enter ending the prompt. */

@@ -60,7 +60,10 @@ export function Header({
   );
 }
 
-/** The end of a path that fits in `width` columns: "…/music/downloads". */
+/** The end of a path that fits in `width` columns, from a separator on: "…/music/downloads". */
 function endOf(text: string, width: number): string {
-  return textWidth(text) <= width ? text : `…${takeLastColumns(text, width - 1)}`;
+  if (textWidth(text) <= width) return text;
+  const end = takeLastColumns(text, width - 1);
+  const separator = end.indexOf('/');
+  return `…${separator > 0 ? end.slice(separator) : end}`;
 }
