@@ -284,56 +284,52 @@ test(
   },
 );
 
-test(
-  'a file with two owners opens a source list (ink-select-input)',
-  TIMEOUT,
-  async (t) => {
-    const {ui, second, downloads, open} = await setup(t);
-    const app = await open();
-    await app.press('s');
-    await app.type('both');
-    await app.press(KEY.enter);
-    await app.waitForFrame(
-      (frame) =>
-        /both\.txt\s+2 peers:/.test(frame) && selectedFileRow(frame).includes('both'),
-      'both.txt from two peers, selected',
-    );
-    await app.press('f');
-    let frame = await app.waitForFrame(
-      (text) => text.includes('Fetch both.txt from'),
-      'the source list',
-    );
-    assert.match(frame, /any of the 2 \(tries each in turn\)/);
-    assert.ok(lineWith(frame, second.id).length > 0);
-    assert.match(keyBar(frame), /↑↓ choose.*Enter fetch.*Esc close/);
-    await app.press(KEY.escape);
-    await app.waitForFrame(
-      (text) =>
-        !text.includes('Fetch both.txt') && text.includes('fetch both.txt: cancelled'),
-      'closed, with a log line',
-    );
+test('a file with two owners opens a source list', TIMEOUT, async (t) => {
+  const {ui, second, downloads, open} = await setup(t);
+  const app = await open();
+  await app.press('s');
+  await app.type('both');
+  await app.press(KEY.enter);
+  await app.waitForFrame(
+    (frame) =>
+      /both\.txt\s+2 peers:/.test(frame) && selectedFileRow(frame).includes('both'),
+    'both.txt from two peers, selected',
+  );
+  await app.press('f');
+  let frame = await app.waitForFrame(
+    (text) => text.includes('Fetch both.txt from'),
+    'the source list',
+  );
+  assert.match(frame, /any of the 2 \(tries each in turn\)/);
+  assert.ok(lineWith(frame, second.id).length > 0);
+  assert.match(keyBar(frame), /↑↓ choose.*Enter fetch.*Esc close/);
+  await app.press(KEY.escape);
+  await app.waitForFrame(
+    (text) =>
+      !text.includes('Fetch both.txt') && text.includes('fetch both.txt: cancelled'),
+    'closed, with a log line',
+  );
 
-    await app.press('f');
-    await app.waitForFrame(
-      (text) => text.includes('Fetch both.txt from'),
-      'the list again',
-    );
-    const owner = ui.file('both.txt')?.owners[1] as string;
-    await app.press(KEY.down, KEY.down);
-    await app.waitForFrame(
-      (text) => lineWith(text, '❯').includes(owner),
-      `the second owner, ${owner}, highlighted`,
-    );
-    const done = waitFor(ui, 'transfer-done');
-    await app.press(KEY.enter);
-    const [transfer] = await done;
-    assert.equal(transfer.owner, owner);
-    assert.equal(
-      await fs.readFile(path.join(downloads, 'both.txt'), 'utf8'),
-      'the same file twice\n',
-    );
-  },
-);
+  await app.press('f');
+  await app.waitForFrame(
+    (text) => text.includes('Fetch both.txt from'),
+    'the list again',
+  );
+  const owner = ui.file('both.txt')?.owners[1] as string;
+  await app.press(KEY.down, KEY.down);
+  await app.waitForFrame(
+    (text) => lineWith(text, '❯').includes(owner),
+    `the second owner, ${owner}, highlighted`,
+  );
+  const done = waitFor(ui, 'transfer-done');
+  await app.press(KEY.enter);
+  const [transfer] = await done;
+  assert.equal(transfer.owner, owner);
+  assert.equal(
+    await fs.readFile(path.join(downloads, 'both.txt'), 'utf8'),
+    'the same file twice\n',
+  );
+});
 
 test('a transfer shows a progress bar; c cancels it', TIMEOUT, async (t) => {
   const {network, ui, downloads, open} = await setup(t);

@@ -115,7 +115,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
         : state;
     case 'pick-move': {
       if (state.mode.kind !== 'pick') return state;
-      // The list wraps around at its ends, as ink-select-input's own did.
+      // The list wraps around at its ends.
       const items = state.mode.owners.length + 1;
       const index = (((state.mode.index + action.delta) % items) + items) % items;
       return {...state, mode: {...state.mode, index}};
