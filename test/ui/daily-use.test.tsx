@@ -379,3 +379,21 @@ test('every progress bar in view has the same length and column (issue 10 #7)', 
   assert.equal(starts.size, 1, `bars start in one column:\n${frame}`);
   assert.equal(lengths.size, 1, `bars are as long:\n${frame}`);
 });
+
+test('the empty peer list explains itself in full, wrapped, at 80x24 (issue 10 #7)', async (t) => {
+  const session = new FakeSession({files});
+  const app = await renderApp(session, {columns: 80, rows: 24});
+  t.after(() => app.unmount());
+  const frame = await app.waitForFrame(
+    (text) => text.includes('no peers yet'),
+    'the hint',
+  );
+  const peersColumn = frame
+    .split('\n')
+    .map((row) => /│([^│]*)│$/u.exec(row)?.[1]?.trim() ?? '')
+    .join(' ');
+  assert.match(
+    peersColumn,
+    /no peers yet: b joins the network through a peer's host:port/,
+  );
+});
