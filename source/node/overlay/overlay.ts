@@ -295,12 +295,16 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
   // ---- the background top-up --------------------------------------------------
 
   /**
-   * One background look for another neighbour, while below max-peers: LIST a
-   * random neighbour, and JOIN a random peer it lists that is not ours yet
-   * (confirmed by NAME). Paced by TopUpPacer; one look at a time.
+   * One background look for another neighbour, while below max-peers: a
+   * random walk from a random neighbour, then NAME, LIST and JOIN the peer
+   * it offers (see randomWalk and nearbyRule). Paced by TopUpPacer; one look
+   * at a time.
    */
   async topUp(): Promise<void> {
-    if (!this.deps.isOpen() || this.table.room() === 0 || this.table.size === 0) return;
+    // An unlimited peer list (max-peers 0) has no slot to fill.
+    if (this.deps.maxPeers === 0 || this.table.room() === 0 || this.table.size === 0)
+      return;
+    if (!this.deps.isOpen()) return;
     if (this.topUpRunning || !this.pacer.mayLook()) return;
     this.topUpRunning = true;
     try {
