@@ -16,6 +16,7 @@ import {
 } from '../../source/daemon/control-server.js';
 import {RemoteSession} from '../../source/daemon/remote-session.js';
 import {socketPathFor} from '../../source/daemon/control-dir.js';
+import type {NodeStatus} from '../../source/daemon/wire.js';
 import {CLI_PATH} from '../support/cli-process.js';
 import {eventually} from '../support/eventually.js';
 
@@ -198,4 +199,40 @@ export async function startServe(
     await node.waitForOutput(/control socket \S+\/(\d+)\.sock/, 'the control socket'),
   );
   return {node, port};
+}
+
+/** `filer-tui status --json` of the test's own runtime directory. */
+export async function nodeStatuses(runtimeDir: string): Promise<NodeStatus[]> {
+  const result = await runCliIn(runtimeDir, ['status', '--json']);
+  return result.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as NodeStatus);
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Ends every node still running in the test's runtime directory (they run
+ * detached, so nothing else would): SIGTERM, then SIGKILL after a second.
+ */
+export async function stopNodesAfter(
+  t: Pick<TestContext, 'after'>,
+  runtimeDir: string,
+): Promise<void> {
+  t.after(async () => {
+    for (const {pid} of await nodeStatuses(runtimeDir)) {
+      process.kill(pid, 'SIGTERM');
+      await eventually(() => !processAlive(pid), `node ${pid} to end`, {
+        timeoutMs: 1_000,
+      }).catch(() => processAlive(pid) && process.kill(pid, 'SIGKILL'));
+    }
+  });
 }
