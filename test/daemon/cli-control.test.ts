@@ -8,10 +8,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
+import {socketPathFor} from '../../source/daemon/control-dir.js';
+import {RemoteSession} from '../../source/daemon/remote-session.js';
 import {eventually} from '../support/eventually.js';
 import {
   CliChild,
   LOOPBACK_ARGS,
+  nodeStatuses,
   runCliIn,
   startServe,
   tempRuntimeDir,
@@ -46,10 +49,34 @@ test('status, ctl, events and stop against a served node', TIMEOUT, async (t) =>
 
   const events = new CliChild(t, runtime, ['events', String(port)]);
   // The events client is connected once the node counts it (status opens its own connection).
-  await eventually(async () => {
-    const peers = await runCliIn(runtime, ['ctl', String(port), 'search', 'probe-key']);
-    return events.stdout.includes('"probe-key"') && peers.code === 0;
-  }, 'the search to show in the event stream');
+  // Searched in-process until the events client (connecting meanwhile) shows it.
+  const probe = await RemoteSession.attach(
+    socketPathFor(port, path.join(runtime, 'filer-tui')),
+    {
+      ui: false,
+    },
+  );
+  t.after(() => probe.close());
+  await eventually(
+    async () => {
+      await probe.execute({kind: 'search', key: 'probe-key'});
+      return events.stdout.includes('"probe-key"');
+    },
+    'the search to show in the event stream',
+    {intervalMs: 200},
+  );
+  const viaCtl = await runCliIn(runtime, ['ctl', String(port), 'search', 'ctl-key']);
+  assert.equal(viaCtl.code, 0);
+  assert.deepEqual(JSON.parse(viaCtl.stdout), {
+    ok: true,
+    kind: 'search',
+    key: 'ctl-key',
+    asked: 0,
+  });
+  await eventually(
+    () => events.stdout.includes('"ctl-key"'),
+    'the ctl search as an event',
+  );
   const started = jsonLines(events.stdout).find(
     (line) => line.event === 'search-started',
   );
@@ -146,10 +173,13 @@ test('a headless node serves its control socket too', TIMEOUT, async (t) => {
   const port = Number(
     await headless.waitForOutput(/listening as 127\.0\.0\.1:(\d+)/, 'listening'),
   );
-  const peers = await eventually(async () => {
-    const result = await runCliIn(runtime, ['ctl', String(port), 'peers']);
-    return result.code === 0 && result;
-  }, 'ctl to reach the headless node');
+  // The control socket is bound just after the listening line.
+  await eventually(
+    async () => (await nodeStatuses(runtime)).length === 1,
+    'the headless node to serve its control socket',
+  );
+  const peers = await runCliIn(runtime, ['ctl', String(port), 'peers']);
+  assert.equal(peers.code, 0, peers.stderr);
   assert.deepEqual(JSON.parse(peers.stdout), {ok: true, kind: 'peers', peers: []});
   const stopped = await runCliIn(runtime, ['stop']);
   assert.equal(stopped.code, 0);

@@ -17,6 +17,7 @@ import {
 import {RemoteSession} from '../../source/daemon/remote-session.js';
 import {socketPathFor} from '../../source/daemon/control-dir.js';
 import type {NodeStatus} from '../../source/daemon/wire.js';
+import {runningNodes} from '../../source/cli/running-nodes.js';
 import {CLI_PATH} from '../support/cli-process.js';
 import {eventually} from '../support/eventually.js';
 
@@ -24,7 +25,10 @@ import {eventually} from '../support/eventually.js';
 export async function tempRuntimeDir(t: Pick<TestContext, 'after'>): Promise<string> {
   // Short: a Unix socket path must fit in about 100 bytes.
   const runtime = await fs.mkdtemp(path.join(os.tmpdir(), 'ftd-'));
-  t.after(() => fs.rm(runtime, {recursive: true, force: true}));
+  t.after(async () => {
+    await stopNodesIn(runtime);
+    await fs.rm(runtime, {recursive: true, force: true});
+  });
   return runtime;
 }
 
@@ -201,13 +205,9 @@ export async function startServe(
   return {node, port};
 }
 
-/** `filer-tui status --json` of the test's own runtime directory. */
-export async function nodeStatuses(runtimeDir: string): Promise<NodeStatus[]> {
-  const result = await runCliIn(runtimeDir, ['status', '--json']);
-  return result.stdout
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as NodeStatus);
+/** The nodes running in the test's own runtime directory (asked in-process: no CLI start-up per look). */
+export function nodeStatuses(runtimeDir: string): Promise<NodeStatus[]> {
+  return runningNodes(path.join(runtimeDir, 'filer-tui'));
 }
 
 export function processAlive(pid: number): boolean {
@@ -220,19 +220,15 @@ export function processAlive(pid: number): boolean {
 }
 
 /**
- * Ends every node still running in the test's runtime directory (they run
+ * Ends every node still running in a test's runtime directory (they run
  * detached, so nothing else would): SIGTERM, then SIGKILL after a second.
  */
-export async function stopNodesAfter(
-  t: Pick<TestContext, 'after'>,
-  runtimeDir: string,
-): Promise<void> {
-  t.after(async () => {
-    for (const {pid} of await nodeStatuses(runtimeDir)) {
-      process.kill(pid, 'SIGTERM');
-      await eventually(() => !processAlive(pid), `node ${pid} to end`, {
-        timeoutMs: 1_000,
-      }).catch(() => processAlive(pid) && process.kill(pid, 'SIGKILL'));
-    }
-  });
+async function stopNodesIn(runtimeDir: string): Promise<void> {
+  const nodes = await nodeStatuses(runtimeDir).catch(() => []);
+  for (const {pid} of nodes) {
+    process.kill(pid, 'SIGTERM');
+    await eventually(() => !processAlive(pid), `node ${pid} to end`, {
+      timeoutMs: 1_000,
+    }).catch(() => processAlive(pid) && process.kill(pid, 'SIGKILL'));
+  }
 }

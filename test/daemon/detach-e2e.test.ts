@@ -20,7 +20,6 @@ import {
   nodeStatuses,
   processAlive,
   runCliIn,
-  stopNodesAfter,
   tempRuntimeDir,
 } from './daemon-kit.js';
 
@@ -30,6 +29,8 @@ const SIZE = {width: 100, height: 30};
 /** Printed by the pane's shell once filer-tui exited. */
 const AFTER_EXIT = 'AFTER-EXIT';
 const UI_SHOWN = /Available Files/;
+/** Two Node.js start-ups and Ink's first frame, on a busy machine. */
+const FIRST_FRAME = {failIf: AFTER_EXIT, timeoutMs: 30_000};
 
 let sessions = 0;
 
@@ -61,7 +62,6 @@ test(
   TIMEOUT,
   async (t) => {
     const runtime = await tempRuntimeDir(t);
-    await stopNodesAfter(t, runtime);
     const downloads = await fs.mkdtemp(path.join(runtime, 'dl-'));
     const total = 8 * MiB;
     // The owner sends a quarter, then holds the rest until the terminal is gone.
@@ -75,7 +75,7 @@ test(
       '--download-dir',
       downloads,
     ]);
-    await first.waitForScreen(UI_SHOWN, 'the UI', {failIf: AFTER_EXIT});
+    await first.waitForScreen(UI_SHOWN, 'the UI', FIRST_FRAME);
     const node = await onlyNode(runtime);
     const fetch = await runCliIn(runtime, [
       'ctl',
@@ -135,12 +135,11 @@ test(
   TIMEOUT,
   async (t) => {
     const runtime = await tempRuntimeDir(t);
-    await stopNodesAfter(t, runtime);
     const shares = await fs.mkdtemp(path.join(runtime, 'share-'));
     await fs.writeFile(path.join(shares, 'shared-by-a.txt'), 'hello');
 
     const starter = await inTmux(t, runtime, ['0', '5', ...LOOPBACK_ARGS]);
-    await starter.waitForScreen(UI_SHOWN, 'the UI', {failIf: AFTER_EXIT});
+    await starter.waitForScreen(UI_SHOWN, 'the UI', FIRST_FRAME);
     await starter.sendKeys('D');
     const said = await starter.waitForScreen(`${AFTER_EXIT} 0`, 'the UI to exit on D');
     assert.match(said, /the node keeps running on port \d+/);
@@ -151,8 +150,8 @@ test(
     // One UI by attach, one by the start command on the same port.
     const a = await inTmux(t, runtime, ['attach']);
     const b = await inTmux(t, runtime, [String(node.port), '5', ...LOOPBACK_ARGS]);
-    await a.waitForScreen(UI_SHOWN, 'UI a', {failIf: AFTER_EXIT});
-    await b.waitForScreen(UI_SHOWN, 'UI b', {failIf: AFTER_EXIT});
+    await a.waitForScreen(UI_SHOWN, 'UI a', FIRST_FRAME);
+    await b.waitForScreen(UI_SHOWN, 'UI b', FIRST_FRAME);
     await eventually(async () => (await onlyNode(runtime)).uis === 2, 'two UIs attached');
 
     // What one UI does, the other sees.
@@ -192,9 +191,8 @@ test(
   TIMEOUT,
   async (t) => {
     const runtime = await tempRuntimeDir(t);
-    await stopNodesAfter(t, runtime);
     const ui = await inTmux(t, runtime, ['0', '5', ...LOOPBACK_ARGS]);
-    await ui.waitForScreen(UI_SHOWN, 'the UI', {failIf: AFTER_EXIT});
+    await ui.waitForScreen(UI_SHOWN, 'the UI', FIRST_FRAME);
     const node = await onlyNode(runtime);
     await ui.tmux('kill-server');
     await eventually(() => !processAlive(node.pid), 'the node to leave');
