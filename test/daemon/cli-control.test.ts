@@ -67,12 +67,11 @@ test('status, ctl, events and stop against a served node', TIMEOUT, async (t) =>
   );
   const viaCtl = await runCliIn(runtime, ['ctl', String(port), 'search', 'ctl-key']);
   assert.equal(viaCtl.code, 0);
-  assert.deepEqual(JSON.parse(viaCtl.stdout), {
-    ok: true,
-    kind: 'search',
-    key: 'ctl-key',
-    asked: 0,
-  });
+  const searched = JSON.parse(viaCtl.stdout) as Record<string, unknown>;
+  assert.deepEqual(
+    [searched.ok, searched.kind, searched.key],
+    [true, 'search', 'ctl-key'],
+  );
   await eventually(
     () => events.stdout.includes('"ctl-key"'),
     'the ctl search as an event',
