@@ -28,7 +28,9 @@ const TIMEOUT = {skip, timeout: 90_000};
 const SIZE = {width: 100, height: 30};
 /** Printed by the pane's shell once filer-tui exited. */
 const AFTER_EXIT = 'AFTER-EXIT';
-const UI_SHOWN = /Available Files/;
+/** The App itself, not the instant first frame drawn while Ink loads (its peers say "starting…"). */
+const UI_SHOWN = (screen: string): boolean =>
+  screen.includes('Available Files') && !screen.includes('starting…');
 /** Two Node.js start-ups and Ink's first frame, on a busy machine. */
 const FIRST_FRAME = {failIf: AFTER_EXIT, timeoutMs: 30_000};
 
