@@ -44,7 +44,19 @@ async function inTmux(
 ): Promise<TmuxSession> {
   const tmux = new TmuxSession(`filer-detach-${process.pid}-${++sessions}`);
   t.after(() => tmux.kill());
-  const command = [process.execPath, CLI_PATH, ...args].map(shellQuote).join(' ');
+  // Ink draws no frames until exit when it sees CI (set by CI=true npm test).
+  const command = [
+    'env',
+    '-u',
+    'CI',
+    '-u',
+    'CONTINUOUS_INTEGRATION',
+    process.execPath,
+    CLI_PATH,
+    ...args,
+  ]
+    .map(shellQuote)
+    .join(' ');
   await tmux.start(`${command}; echo ${AFTER_EXIT} $?; sleep 3600`, {
     ...SIZE,
     env: {XDG_RUNTIME_DIR: runtimeDir, NO_COLOR: '1'},
