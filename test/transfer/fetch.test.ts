@@ -10,7 +10,11 @@ import path from 'node:path';
 import {test} from 'node:test';
 import type {FilerNode} from '../../source/node/filer-node.js';
 import {requestFrames} from '../../source/node/net/peer-client.js';
-import {fetchFile} from '../../source/node/transfer/fetch-file.js';
+import {fetchFile, type FetchDeps} from '../../source/node/transfer/fetch-file.js';
+import {
+  writeAtPosition,
+  type WriteAt,
+} from '../../source/node/transfer/reply-receiver.js';
 import {MessageType} from '../../source/protocol/messages.js';
 import {LOOPBACK} from '../support/raw-client.js';
 import {MiB, sha256File, testNetwork, waitFor} from '../support/network.js';
@@ -148,11 +152,13 @@ test(
   },
 );
 
-test('not enough free space: one line before anything is written', SHORT, async (t) => {
-  const network = testNetwork(t);
-  const downloadDir = await network.tempDir('small-disk');
-  const source = await startRangePeer(network, {content: randomBytes(2 * MiB)});
-  const fetching = fetchFile(
+/** fetchFile itself, with a fake disk: how it behaves when this machine fails. */
+function fetchWithDisk(
+  source: {id: string; port: number},
+  downloadDir: string,
+  disk: Pick<FetchDeps, 'freeSpace' | 'writeAt'>,
+) {
+  return fetchFile(
     {
       sources: [{id: source.id, address: {host: LOOPBACK, port: source.port}}],
       wireName: Buffer.from('big.bin'),
@@ -169,15 +175,40 @@ test('not enough free space: one line before anything is written', SHORT, async 
       now: Date.now,
       findLocal: async () => undefined,
       remember: () => undefined,
-      freeSpace: async () => MiB,
+      ...disk,
     },
   );
-  await assert.rejects(
-    fetching,
-    /^Error: not enough free space in .*: 2097152 bytes to fetch, 1048576 free$|not enough free space/,
-  );
+}
+
+test('not enough free space: one line before anything is written', SHORT, async (t) => {
+  const network = testNetwork(t);
+  const downloadDir = await network.tempDir('small-disk');
+  const source = await startRangePeer(network, {content: randomBytes(2 * MiB)});
+  await assert.rejects(fetchWithDisk(source, downloadDir, {freeSpace: async () => MiB}), {
+    message: /^not enough free space in .*: 2097152 bytes to fetch, 1048576 free$/,
+  });
   assert.deepEqual(await fs.readdir(downloadDir), []);
   assert.deepEqual(source.rangeRequests(), []);
+});
+
+test('a disk that fills up mid-fetch ends it at once, in one line', SHORT, async (t) => {
+  const network = testNetwork(t);
+  const downloadDir = await network.tempDir('full-disk');
+  const source = await startRangePeer(network, {content: randomBytes(32 * MiB)});
+  let writes = 0;
+  const writeAt: WriteAt = async (fd, buffer, length, position) => {
+    if (++writes > 3) throw Object.assign(new Error('ENOSPC'), {code: 'ENOSPC'});
+    return writeAtPosition(fd, buffer, length, position);
+  };
+  await assert.rejects(fetchWithDisk(source, downloadDir, {writeAt}), (error: Error) => {
+    assert.match(
+      error.message,
+      /^cannot write .*big\.bin\.part: no space left on the device$/,
+    );
+    return true;
+  });
+  assert.equal(source.rangeRequests().length, 1, 'not retried: the disk is ours');
+  assert.ok(!(await fs.readdir(downloadDir)).includes('big.bin'));
 });
 
 test(

@@ -33,7 +33,12 @@ import {
   writeResumeState,
 } from './resume-state.js';
 import {afterFailure} from './source-fallback.js';
-import {ContentMismatchError, NoSpaceError} from './transfer-errors.js';
+import {
+  ContentMismatchError,
+  DiskStallError,
+  DiskWriteError,
+  NoSpaceError,
+} from './transfer-errors.js';
 
 export type Source = {id: string; address: PeerAddress};
 
@@ -258,6 +263,8 @@ class RangedFetch {
   private hasher: PrefixHasher | undefined;
   private lastSave = 0;
   private lastError: unknown;
+  /** This machine's failure (disk full, disk stalled): no source can help. */
+  private localFailure: Error | undefined;
   private lastOwner: string;
   private wake: (() => void) | undefined;
 
@@ -398,6 +405,7 @@ class RangedFetch {
     this.report('fetching');
     await Promise.all(this.lanes.map((lane) => this.runLane(lane, fd)));
     this.job.signal.throwIfAborted();
+    if (this.localFailure) throw this.localFailure;
     if (coveredBytes(this.done) < this.size) {
       throw (
         this.lastError ?? new FilerError('ERR_NO_OWNER', 'no source could send the rest')
@@ -407,7 +415,11 @@ class RangedFetch {
 
   private async runLane(lane: Lane, fd: number): Promise<void> {
     const {job} = this;
-    while (!job.signal.aborted && lane.failures < MAX_SOURCE_FAILURES) {
+    while (
+      !job.signal.aborted &&
+      !this.localFailure &&
+      lane.failures < MAX_SOURCE_FAILURES
+    ) {
       const piece = this.queue.shift() ?? this.steal(lane);
       if (!piece) {
         // Nothing to take now; others may fail and put pieces back.
@@ -492,6 +504,10 @@ class RangedFetch {
     } catch (error) {
       if (job.signal.aborted) return;
       const shortened = lane.piece?.[1] ?? end;
+      if (error instanceof DiskWriteError || error instanceof DiskStallError) {
+        this.localFailure ??= error;
+        for (const other of this.lanes) other.controller?.abort();
+      }
       if (!controller.signal.aborted) {
         lane.failures++;
         this.lastError = error;
