@@ -188,3 +188,24 @@ test('the top-up links to a peer found by a walk from a neighbour; never with ma
     else assert.equal(ids.length, 2, `linked one more: ${ids.join(', ')}`);
   }
 });
+
+test('a HAND whose answer was lost: if the neighbour no longer lists us, the newcomer takes its slot', async () => {
+  const network = new FakeNetwork();
+  const {overlay} = await overlayWith(network, 1, [1]);
+  network.set(
+    peer(1).id,
+    welcoming(peer(1).id, {
+      HAND: () => {
+        throw new Error('timed out');
+      },
+    }),
+  );
+  network.set(peer(9).id, welcoming(peer(9).id));
+  const recorded = new RecordingReply();
+  await overlay.answerJoin(joinText(peer(9)), recorded);
+  assert.deepEqual(recorded.frames, [`REPL ${ReplyText.joinAdded(peer(9).id)}`]);
+  assert.deepEqual(
+    overlay.peers().map((known) => known.id),
+    [peer(9).id],
+  );
+});

@@ -4,7 +4,11 @@
  * checks and leaving. Talks to other peers only through the `request` and
  * `probe` it is given. The design is in docs/overlay.md.
  */
-import {describeError, FilerError} from '../../protocol/errors.js';
+import {
+  describeError,
+  FilerError,
+  isLocalResourceFailure,
+} from '../../protocol/errors.js';
 import {
   formatListEntry,
   MessageType,
@@ -372,7 +376,15 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
             'debug',
             `HAND to ${neighbour.id} failed: ${describeError(answer)}`,
           );
-          continue;
+          // It may have linked and swapped before the answer was lost: then
+          // its slot here is free, and the newcomer takes it.
+          if (isLocalResourceFailure(answer) || (await this.stillListsUs(neighbour))) {
+            continue;
+          }
+          if (!this.table.replace(neighbour.id, newcomer)) return false;
+          this.emit('peer-removed', neighbour, 'removed');
+          this.emit('peer-added', {...newcomer});
+          return true;
         }
         const first = answer[0];
         if (!first) {
