@@ -10,16 +10,23 @@ import {probeSocket} from '../daemon/socket-file.js';
 import {spawnDetachedNode} from '../daemon/spawn-node.js';
 import {describeError, FilerError} from '../protocol/errors.js';
 import type {CliConfig} from './config.js';
+import {showEarlyFrame, type EarlyScreen} from '../ui/terminal/early-frame.js';
 import {choosePort} from './running-nodes.js';
 
 function say(line: string): void {
   process.stdout.write(`filer-tui: ${line}\n`);
 }
 
-async function attachUi(socketPath: string, verbose: boolean): Promise<number> {
+async function attachUi(
+  socketPath: string,
+  verbose: boolean,
+  early?: EarlyScreen,
+): Promise<number> {
   const session = await RemoteSession.attach(socketPath, {ui: true});
   const {runUi} = await import('../ui/terminal/run-ui.js');
+  early?.handOver();
   await runUi(session, {verbose});
+  early?.leave();
   const {port} = session.status;
   if (!session.snapshot().closed) {
     say(
@@ -35,20 +42,23 @@ export async function startAttached(
   argv: string[],
   fail: (message: string, exitCode: number) => never,
 ): Promise<number> {
+  // The screen at once: the node's process and Ink take a while to start.
+  const early = showEarlyFrame(process.stdout, config);
+  const note = (line: string): void => early.note(`filer-tui: ${line}`);
   try {
     if (config.port > 0) {
       const socketPath = socketPathFor(config.port);
       if ((await probeSocket(socketPath)) === 'live') {
-        say(`your node on port ${config.port} is running already; attaching to it`);
-        return await attachUi(socketPath, config.verbose);
+        note(`your node on port ${config.port} is running already; attaching to it`);
+        return await attachUi(socketPath, config.verbose, early);
       }
     }
     const started = await spawnDetachedNode(argv, config.port);
-    say(
-      `node started on port ${started.port} (pid ${started.pid}, log ${started.logFile}); starting the interface…`,
+    note(
+      `node started on port ${started.port} (pid ${started.pid}, log ${started.logFile})`,
     );
     try {
-      return await attachUi(started.socketPath, config.verbose);
+      return await attachUi(started.socketPath, config.verbose, early);
     } catch (error) {
       // A node nobody can see would run on unnoticed: stop it.
       const session = await RemoteSession.attach(started.socketPath, {ui: false}).catch(
@@ -58,6 +68,7 @@ export async function startAttached(
       throw error;
     }
   } catch (error) {
+    early.leave();
     if (error instanceof FilerError) fail(describeError(error), 1);
     throw error;
   }

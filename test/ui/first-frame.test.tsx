@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
+import {showEarlyFrame} from '../../source/ui/terminal/early-frame.js';
 import {firstFrame} from '../../source/ui/terminal/first-frame.js';
 import {FakeSession} from '../support/fake-session.js';
 import {renderApp} from '../support/ui-harness.js';
@@ -48,3 +49,29 @@ for (const size of [
     );
   });
 }
+
+test('the early frame is drawn at once; start-up lines wait for the shell screen', () => {
+  const written: string[] = [];
+  const out = {write: (text: string) => void written.push(text), columns: 80, rows: 24};
+  const early = showEarlyFrame(out, {port: 9000, maxPeers: 5, downloadDir: '/tmp/dl'});
+  assert.match(written.join(''), /^\u001B\[\?1049h/u, 'the alternate screen first');
+  assert.match(written.join(''), /starting on port 9000.*Available Files/su);
+  early.note('filer-tui: node started on port 9000');
+  assert.equal(written.length, 1, 'nothing more while the frame shows');
+  early.leave();
+  assert.deepEqual(written.slice(1), [
+    '\u001B[?1049l\u001B[?25h',
+    'filer-tui: node started on port 9000\n',
+  ]);
+  early.leave();
+  assert.equal(written.length, 3, 'once only');
+
+  const handed: string[] = [];
+  const other = showEarlyFrame(
+    {write: (text: string) => void handed.push(text)},
+    {port: 0, maxPeers: 0, downloadDir: '/x'},
+  );
+  other.handOver();
+  other.leave();
+  assert.equal(handed.length, 1, 'the UI restores the terminal itself once it took over');
+});

@@ -5,9 +5,9 @@
  * terminal going away (SSH dropped, tmux pane killed), which is reported once
  * instead of turning every later write into an uncaught EIO error.
  */
-const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h\u001B[H';
-const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
-const SHOW_CURSOR = '\u001B[?25h';
+export const ENTER_ALTERNATE_SCREEN = '\u001B[?1049h\u001B[H';
+export const LEAVE_ALTERNATE_SCREEN = '\u001B[?1049l';
+export const SHOW_CURSOR = '\u001B[?25h';
 /** Erase the screen and home the cursor. */
 export const CLEAR_SCREEN = '\u001B[2J\u001B[H';
 
