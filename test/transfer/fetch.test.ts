@@ -260,3 +260,26 @@ test(
     assert.match((await ask(second, 'FINF', 'huge.img'))[0] ?? '', /^REPL 5368709120 /);
   },
 );
+
+test('work moves from a slow source to a fast one', SHORT, async (t) => {
+  const network = testNetwork(t);
+  const b = await network.startNode();
+  const content = randomBytes(16 * MiB);
+  const fast = await startRangePeer(network, {content});
+  // About 6 MB/s: alone it would need close to 3 s for its half.
+  const slow = await startRangePeer(network, {
+    content,
+    answer: () => ({bytesPerTick: 64 * 1024}),
+  });
+  for (const source of [slow, fast]) await tellOwner(b, 'mixed.bin', source.id);
+  const transfer = await b.fetch('mixed.bin');
+  assert.equal(transfer.verified, true);
+  assert.equal(await sha256File(transfer.path as string), sha256Of(content));
+  const asked = (ranges: Array<[number, number]>) =>
+    ranges.reduce((sum, [, length]) => sum + length, 0);
+  assert.ok(slow.rangeRequests().length >= 1, 'the slow source was used');
+  assert.ok(
+    asked(fast.rangeRequests()) > 12 * MiB,
+    `the fast source took over most of the file (${asked(fast.rangeRequests())} bytes asked)`,
+  );
+});

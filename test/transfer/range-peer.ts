@@ -19,7 +19,11 @@ export type RangePlan = {
     index: number,
     offset: number,
     length: number,
-  ) => 'serve' | 'reset' | {cutAfter: number; then?: 'close' | 'stall'};
+  ) =>
+    | 'serve'
+    | 'reset'
+    | {cutAfter: number; then?: 'close' | 'stall'}
+    | {bytesPerTick: number};
 };
 
 export const sha256Of = (bytes: Buffer): string =>
@@ -42,6 +46,21 @@ export async function startRangePeer(network: TestNetwork, plan: RangePlan) {
     const body = plan.content.subarray(offset, offset + length);
     socket.write(rawHeader('REPL', length));
     if (how === 'serve') return void socket.end(body);
+    if ('bytesPerTick' in how) {
+      // A slow source: a little every few milliseconds, until done or cut.
+      let sent = 0;
+      const tick = setInterval(() => {
+        if (socket.destroyed || sent >= body.length) {
+          clearInterval(tick);
+          if (!socket.destroyed) socket.end();
+          return;
+        }
+        socket.write(body.subarray(sent, sent + how.bytesPerTick));
+        sent += how.bytesPerTick;
+      }, 10);
+      socket.once('close', () => clearInterval(tick));
+      return;
+    }
     // Cut: part of the body, then the connection dies (or hangs).
     socket.write(body.subarray(0, how.cutAfter), () => {
       if (how.then !== 'stall') socket.destroy();

@@ -104,6 +104,8 @@ export type FetchDeps = {
 /** Sources asked for FINF at once; more are used only as plain FGET fallbacks. */
 const MAX_PROBED_SOURCES = 8;
 const MIN_PIECE = 8 * 1024 * 1024;
+/** Less than this left of a piece is not worth another connection. */
+const MIN_STEAL = 1024 * 1024;
 /** One range is one REPL frame: well below 4 GiB - 1. */
 const MAX_PIECE = 1024 * 1024 * 1024;
 /** Pieces per source, so a slow source holds back little of the file. */
@@ -449,7 +451,7 @@ class RangedFetch {
         slowestLeft = left;
       }
     }
-    if (!slowest?.piece || slowestLeft < MIN_PIECE / 2) return undefined;
+    if (!slowest?.piece || slowestLeft < MIN_STEAL) return undefined;
     const [start, end] = slowest.piece;
     // The rest of its piece; it is told to stop where the new one starts.
     const from = start + slowest.received + Math.floor(slowestLeft / 2);
