@@ -28,6 +28,7 @@ import type {Instance} from 'ink';
 import type {FilerNode as FilerNodeType} from '../source/node/filer-node.js';
 import type {FilerNodeEvents} from '../source/node/types.js';
 import {startFakePeer} from '../test/support/fake-peer.js';
+import {attachOverSocket, type Attached} from './attached-session.js';
 import {sendResponses, type Announcement} from './ui-peers.js';
 import {
   FakeStdin,
@@ -52,6 +53,8 @@ const {values: flags} = parseArgs({
     rate: {type: 'string', default: '100'},
     columns: {type: 'string', default: '100'},
     lines: {type: 'string', default: '30'},
+    // The App over a control socket, as an attached UI (docs/daemon.md).
+    attached: {type: 'boolean', default: false},
   },
 });
 const ROWS = Number(flags.rows);
@@ -194,6 +197,7 @@ async function main(): Promise<void> {
   const stdin = new FakeStdin();
   const stderr = new FakeStdout(COLUMNS, LINES);
   let instance: Instance | undefined;
+  let attached: Attached | undefined;
   let stream: {stop: () => Promise<void>} | undefined;
   let inkRenders = 0;
   const renderTimes: number[] = [];
@@ -220,7 +224,9 @@ async function main(): Promise<void> {
     const mountStart = performance.now();
     // As the CLI mounts it: Ink's frames through the screen writer, which
     // writes only the lines that changed.
-    instance = mountApp(new FilerApp(node), {
+    const app = new FilerApp(node);
+    attached = flags.attached ? await attachOverSocket(app, tmp) : undefined;
+    instance = mountApp(attached?.session ?? app, {
       verbose: false,
       stdout,
       stdin: stdin as unknown as NodeJS.ReadStream,
@@ -352,6 +358,7 @@ async function main(): Promise<void> {
     await stream?.stop();
     instance?.unmount();
     instance?.cleanup();
+    await attached?.close();
     await node.close();
     await owner.close();
     await slowOwner.close();
