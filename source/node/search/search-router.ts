@@ -5,12 +5,9 @@
 import {describeError, FilerError} from '../../protocol/errors.js';
 import {
   formatQuery,
-  formatResponse,
   MessageType,
   parsePeerId,
-  parseQuery,
   parseResponse,
-  ReplyText,
   type QueryRequest,
 } from '../../protocol/messages.js';
 import {peerText} from '../../text/terminal-safe.js';
@@ -24,16 +21,16 @@ import {
 } from '../../protocol/wire-name.js';
 import type {Clock, Log, Reply, Request} from '../collaborators.js';
 import type {FileIndex} from '../files/file-index.js';
-import {limitDefault, limitHit} from '../limits.js';
+import {limitHit} from '../limits.js';
 import {TypedEmitter} from '../typed-emitter.js';
 import type {PeerInfo, SearchResult} from '../types.js';
-import {QueryMemory, type QueryMemoryLimits} from './query-memory.js';
 import {
-  MAX_RESPONSES_PER_QUERY,
-  planCompatibleQuery,
-  planQuery,
-  type QueryPlan,
-} from './query-plan.js';
+  DEFAULT_SEARCH_LIMITS,
+  QueryResponder,
+  type ResponderStats,
+  type SearchLimits,
+  type SearchMode,
+} from './query-responder.js';
 import {addressOf, perMinute, RateBuckets} from './rate-buckets.js';
 import {
   DEFAULT_SESSION_LIMITS,
@@ -47,35 +44,17 @@ import {
 } from './search-session.js';
 
 export type {LatestSearch, SearchSummary} from './search-session.js';
+export {DEFAULT_SEARCH_LIMITS} from './query-responder.js';
+export type {SearchLimits, SearchMode} from './query-responder.js';
+
+/** What search did so far, for tests and the search benchmark. */
+export type SearchStats = ResponderStats & {responsesReceived: number};
 
 export type SearchEvents = {
   'search-started': [search: {key: string; ttl: number}];
   'search-result': [result: SearchResult];
   /** A search of the user's started, found something new, or became done. */
   'search-updated': [search: SearchSummary];
-};
-
-/**
- * 'filer': every holder in reach answers, duplicates are dropped without
- * costing recall, only files held here are answered. 'compatible': the
- * original's search, message for message (see docs/search.md).
- */
-export type SearchMode = 'filer' | 'compatible';
-
-export type SearchLimits = QueryMemoryLimits & {
-  maxKeyBytes: number;
-  maxResponsesPerQuery: number;
-  queriesPerPeerPerMinute: number;
-  responsesPerPeerPerMinute: number;
-  responsesPerReturnAddressPerMinute: number;
-};
-
-export const DEFAULT_SEARCH_LIMITS: Omit<SearchLimits, keyof QueryMemoryLimits> = {
-  maxKeyBytes: limitDefault('query-key-bytes'),
-  maxResponsesPerQuery: MAX_RESPONSES_PER_QUERY,
-  queriesPerPeerPerMinute: limitDefault('queries-per-peer'),
-  responsesPerPeerPerMinute: limitDefault('responses-per-peer'),
-  responsesPerReturnAddressPerMinute: limitDefault('responses-per-return-address'),
 };
 
 export type SearchDeps = {
@@ -97,71 +76,36 @@ export type SearchDeps = {
   timers?: Timers;
 };
 
-/** What search did so far, for tests and the search benchmark. */
-export type SearchStats = {
-  /** QUER taken (acknowledged and within the rate). */
-  queriesReceived: number;
-  /** QUER answered or forwarded (not a duplicate). */
-  queriesProcessed: number;
-  /** QUER sent on to neighbours (the user's own searches not counted). */
-  queriesForwarded: number;
-  responsesSent: number;
-  responsesReceived: number;
-  /** Queries taken whose processing has not finished yet. */
-  queriesPending: number;
-};
-
 export const DEFAULT_SEARCH_TTL = 4;
 
 export class SearchRouter extends TypedEmitter<SearchEvents> {
-  private readonly memory: QueryMemory;
-  private readonly mode: SearchMode;
-  private readonly limits: Omit<SearchLimits, keyof QueryMemoryLimits>;
-  private readonly queriesByPeer: RateBuckets;
+  private readonly responder: QueryResponder;
   private readonly responsesByPeer: RateBuckets;
-  private readonly responsesByReturnAddress: RateBuckets;
   /** The user's own searches, newest last. */
   private readonly sessions: SearchSession[] = [];
   private readonly sessionLimits: SessionLimits;
   private readonly timers: Timers;
   private nextSessionId = 1;
-  private readonly counts: SearchStats = {
-    queriesReceived: 0,
-    queriesProcessed: 0,
-    queriesForwarded: 0,
-    responsesSent: 0,
-    responsesReceived: 0,
-    queriesPending: 0,
-  };
+  private responsesReceived = 0;
 
   constructor(private readonly deps: SearchDeps) {
     super();
-    this.mode = deps.mode ?? 'filer';
-    this.memory = new QueryMemory(deps.clock, deps.limits);
-    this.limits = {...DEFAULT_SEARCH_LIMITS, ...deps.limits};
+    this.responder = new QueryResponder(deps);
+    const limits = {...DEFAULT_SEARCH_LIMITS, ...deps.limits};
     this.sessionLimits = {
       ...DEFAULT_SESSION_LIMITS,
-      responderBound: this.limits.maxResponsesPerQuery,
+      responderBound: limits.maxResponsesPerQuery,
       ...deps.session,
     };
     this.timers = deps.timers ?? REAL_TIMERS;
-    const {clock} = deps;
-    this.queriesByPeer = new RateBuckets(
-      perMinute(this.limits.queriesPerPeerPerMinute),
-      clock,
-    );
     this.responsesByPeer = new RateBuckets(
-      perMinute(this.limits.responsesPerPeerPerMinute),
-      clock,
-    );
-    this.responsesByReturnAddress = new RateBuckets(
-      perMinute(this.limits.responsesPerReturnAddressPerMinute),
-      clock,
+      perMinute(limits.responsesPerPeerPerMinute),
+      deps.clock,
     );
   }
 
   stats(): SearchStats {
-    return {...this.counts};
+    return {...this.responder.stats(), responsesReceived: this.responsesReceived};
   }
 
   latestSearch(): LatestSearch | undefined {
@@ -234,129 +178,13 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
   // ---- QUER from other peers ------------------------------------------------
 
   /** QUER: the frame data as it came (its fields are bytes). */
-  async answerQuery(data: Buffer, reply: Reply, remote = '?'): Promise<void> {
-    let query: QueryRequest;
-    try {
-      query = parseQuery(wireText(data));
-    } catch {
-      return reply.send(MessageType.error, ReplyText.queryIncorrect);
-    }
-    // Acknowledged as the original does (the key echoed byte for byte), whatever is done after.
-    await reply.send(MessageType.reply, wireBytes(ReplyText.queryAck(query.key)));
-    if (!this.queriesByPeer.take(addressOf(remote))) {
-      limitHit(this.deps.log, 'queries-per-peer', remote, 'query dropped');
-      return;
-    }
-    if (query.key.length > this.limits.maxKeyBytes) {
-      limitHit(this.deps.log, 'query-key-bytes', remote, 'query dropped');
-      return;
-    }
-    this.counts.queriesReceived++;
-    this.counts.queriesPending++;
-    // Processed after the connection closes, as the original's query thread.
-    this.deps.defer(() => {
-      this.processQuery(query)
-        .catch((error: unknown) =>
-          this.deps.log('warn', `query processing failed: ${describeError(error)}`),
-        )
-        .finally(() => this.counts.queriesPending--);
-    });
+  answerQuery(data: Buffer, reply: Reply, remote = '?'): Promise<void> {
+    return this.responder.answerQuery(data, reply, remote);
   }
 
   /** Answers and forwards an admitted query; resolves when every message went out. */
-  async processQuery(query: QueryRequest): Promise<void> {
-    const {deps} = this;
-    if (!deps.isOpen()) return;
-    const plan = this.plan(query);
-    if (!plan) return;
-    this.counts.queriesProcessed++;
-    await Promise.all([this.sendResponses(query, plan), this.forward(plan.forward)]);
-  }
-
-  private plan(query: QueryRequest): QueryPlan | undefined {
-    const {deps} = this;
-    const catalog = deps.files.catalog;
-    const key = unescapedWire(query.key);
-    if (this.mode === 'compatible') {
-      return planCompatibleQuery(query, catalog.firstMatch(key, deps.selfId()));
-    }
-    if (query.returnPeerId === deps.selfId()) return undefined;
-    const admission = this.memory.admit(query);
-    if (!admission) return undefined;
-    // A copy that only reaches further was answered already: pass it on, no more.
-    return planQuery(
-      query,
-      admission === 'further' ? [] : catalog.matchLocal(key),
-      deps.selfId(),
-      this.limits.maxResponsesPerQuery,
-    );
-  }
-
-  private async forward(query: QueryRequest | undefined): Promise<void> {
-    if (!query) return;
-    const data = wireBytes(formatQuery(query));
-    // The asker need not hear its own query again (compatible mode does as the original).
-    const peers = this.deps
-      .peers()
-      .filter((peer) => this.mode === 'compatible' || peer.id !== query.returnPeerId);
-    this.counts.queriesForwarded += peers.length;
-    await Promise.all(
-      peers.map((peer) =>
-        this.deps
-          .request(peer, MessageType.query, data, {background: true})
-          .catch(() => undefined),
-      ),
-    );
-  }
-
-  private async sendResponses(query: QueryRequest, plan: QueryPlan): Promise<void> {
-    const {deps} = this;
-    if (plan.responses.length === 0) return;
-    const returnAddress = parsePeerId(query.returnPeerId);
-    if (!returnAddress) return;
-    if (plan.cut) {
-      limitHit(
-        deps.log,
-        'query-responses',
-        query.returnPeerId,
-        `answered ${plan.responses.length} matching files`,
-      );
-    }
-    let sent = 0;
-    for (const response of plan.responses) {
-      if (!deps.isOpen()) return;
-      // One budget per return address, whoever sends the queries that name it.
-      if (!this.responsesByReturnAddress.take(query.returnPeerId)) {
-        limitHit(
-          deps.log,
-          'responses-per-return-address',
-          query.returnPeerId,
-          `${plan.responses.length - sent} RESP not sent`,
-        );
-        break;
-      }
-      sent++;
-      this.counts.responsesSent++;
-      await deps
-        .request(
-          returnAddress,
-          MessageType.response,
-          wireBytes(formatResponse(response)),
-          {
-            background: true,
-          },
-        )
-        .catch((error: unknown) =>
-          deps.log(
-            'debug',
-            `RESP to ${query.returnPeerId} failed: ${describeError(error)}`,
-          ),
-        );
-    }
-    deps.log(
-      'debug',
-      `answered query "${peerText(nameFromWire(query.key))}" from ${query.returnPeerId}`,
-    );
+  processQuery(query: QueryRequest): Promise<void> {
+    return this.responder.processQuery(query);
   }
 
   // ---- RESP ---------------------------------------------------------------------
@@ -367,7 +195,7 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
       limitHit(this.deps.log, 'responses-per-peer', remote, 'RESP dropped');
       return;
     }
-    this.counts.responsesReceived++;
+    this.responsesReceived++;
     let wireName: string;
     let owner: string;
     try {
