@@ -12,7 +12,11 @@ import {
   MIN_COLUMNS,
   MIN_ROWS,
 } from '../../source/ui/model/layout.js';
-import {listWindow, scrollOffset} from '../../source/ui/model/scroll-window.js';
+import {
+  listWindow,
+  scrollOffset,
+  scrollTop,
+} from '../../source/ui/model/scroll-window.js';
 import {
   moveSelection,
   resolveIndex,
@@ -23,6 +27,19 @@ import {
   transferProgress,
 } from '../../source/ui/model/transfer-progress.js';
 import {transferRows} from '../../source/ui/model/transfer-rows.js';
+
+describe('scrollTop (log view and help)', () => {
+  test('a line, a page less one, or an end; never past either end', () => {
+    assert.equal(scrollTop('down', 0, 100, 10), 1);
+    assert.equal(scrollTop('k', 0, 100, 10), 0);
+    assert.equal(scrollTop('pagedown', 5, 100, 10), 14);
+    assert.equal(scrollTop('pageup', 5, 100, 10), 0);
+    assert.equal(scrollTop('G', 0, 100, 10), 90);
+    assert.equal(scrollTop('end', 0, 5, 10), 0, 'all in view: nothing to scroll');
+    assert.equal(scrollTop('j', 95, 100, 10), 90, 'a stale top is clamped');
+    assert.equal(scrollTop('x', 3, 100, 10), 3);
+  });
+});
 
 describe('scrollOffset', () => {
   test('keeps the view still while the selection stays in it', () => {

@@ -23,6 +23,7 @@ import {
   type Binding,
   type KeyContext,
 } from '../model/key-table.js';
+import {scrollTop} from '../model/scroll-window.js';
 import {moveSelection, type Move} from '../model/selection.js';
 import {lineOf, type EditKey} from '../model/line-editor.js';
 import {LOG_LEVELS} from '../model/log-lines.js';
@@ -258,49 +259,23 @@ export function createKeyActions(current: () => KeyActionsInput): KeyActions {
     else execute({kind: 'cancel', transferId: ask.transferId});
   };
 
-  const scrollHelp = (key: string): void => {
-    const {mode} = state();
-    if (mode.kind !== 'help') return;
-    const {helpLines, logPage} = current();
-    const most = Math.max(helpLines - logPage, 0);
-    const from = Math.min(mode.offset, most);
-    const page = Math.max(logPage - 1, 1);
-    const target: Record<string, number> = {
-      up: from - 1,
-      k: from - 1,
-      down: from + 1,
-      j: from + 1,
-      pageup: from - page,
-      pagedown: from + page,
-      home: 0,
-      g: 0,
-      end: most,
-      G: most,
-    };
-    dispatch({type: 'help-scroll', offset: Math.min(target[key] ?? from, most)});
-  };
-
+  /** Scrolls the help, or the log view (which counts from its newest line). */
   const scroll = (key: string): void => {
     const {mode} = state();
-    if (mode.kind === 'help') scrollHelp(key);
-    if (mode.kind !== 'log') return;
-    const {logLines, logPage} = current();
-    const most = Math.max(logLines - logPage, 0);
-    const page = Math.max(logPage - 1, 1);
-    const from = Math.min(mode.fromEnd, most);
-    const target: Record<string, number> = {
-      up: from + 1,
-      k: from + 1,
-      down: from - 1,
-      j: from - 1,
-      pageup: from + page,
-      pagedown: from - page,
-      home: most,
-      g: most,
-      end: 0,
-      G: 0,
-    };
-    dispatch({type: 'log-scroll', fromEnd: Math.min(target[key] ?? from, most)});
+    const {helpLines, logLines, logPage} = current();
+    if (mode.kind === 'help') {
+      dispatch({
+        type: 'help-scroll',
+        offset: scrollTop(key, mode.offset, helpLines, logPage),
+      });
+    } else if (mode.kind === 'log') {
+      const most = Math.max(logLines - logPage, 0);
+      const top = most - Math.min(mode.fromEnd, most);
+      dispatch({
+        type: 'log-scroll',
+        fromEnd: most - scrollTop(key, top, logLines, logPage),
+      });
+    }
   };
 
   const submit = (prompt: PromptKind, value: string): void => {
