@@ -18,7 +18,7 @@ import {RemoteSession} from '../../source/daemon/remote-session.js';
 import {socketPathFor} from '../../source/daemon/control-dir.js';
 import type {NodeStatus} from '../../source/daemon/wire.js';
 import {runningNodes} from '../../source/cli/running-nodes.js';
-import {CLI_PATH} from '../support/cli-process.js';
+import {CLI_PATH, runCli, type CliRun} from '../support/cli-process.js';
 import {eventually} from '../support/eventually.js';
 
 /** A runtime directory of the test's own: `<tmp>/filer-tui` is its control directory. */
@@ -115,29 +115,13 @@ export function cliEnv(runtimeDir: string): NodeJS.ProcessEnv {
   return {...process.env, XDG_RUNTIME_DIR: runtimeDir, NO_COLOR: '1'};
 }
 
-export type CliResult = {code: number | null; stdout: string; stderr: string};
-
-/** Runs `filer-tui <args>` to completion (stdin closed), within `timeoutMs`. */
+/** Runs `filer-tui <args>` to completion (stdin closed) in the test's runtime directory. */
 export function runCliIn(
   runtimeDir: string,
   args: string[],
   timeoutMs = 15_000,
-): Promise<CliResult> {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], {
-    env: cliEnv(runtimeDir),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve) =>
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({code, stdout, stderr});
-    }),
-  );
+): Promise<CliRun> {
+  return runCli(args, timeoutMs, {XDG_RUNTIME_DIR: runtimeDir, NO_COLOR: '1'});
 }
 
 /** A long-running `filer-tui <args>` (serve, events, headless), killed after the test. */

@@ -242,10 +242,15 @@ export function startHeadless(
 export type CliRun = CliExit & {stdout: string; stderr: string};
 
 /** Runs the CLI to completion with stdin closed (not a TTY). */
-export async function runCli(args: string[], timeoutMs = CLI_WAIT_MS): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  timeoutMs = CLI_WAIT_MS,
+  /** Variables set on top of the test environment (XDG_RUNTIME_DIR, ...). */
+  env: Record<string, string> = {},
+): Promise<CliRun> {
   const child = spawn(process.execPath, [CLI_PATH, ...args], {
     stdio: 'pipe',
-    env: {...process.env, XDG_STATE_HOME: TEST_STATE_HOME},
+    env: {...process.env, XDG_STATE_HOME: TEST_STATE_HOME, ...env},
   });
   child.stdin.end();
   let stdout = '';
