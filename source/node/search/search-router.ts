@@ -19,17 +19,15 @@ import {
   wireFromName,
   wireText,
 } from '../../protocol/wire-name.js';
-import type {Clock, Log, Reply, Request} from '../collaborators.js';
-import type {FileIndex} from '../files/file-index.js';
+import type {Reply} from '../collaborators.js';
 import {limitHit} from '../limits.js';
 import {TypedEmitter} from '../typed-emitter.js';
-import type {PeerInfo, SearchResult} from '../types.js';
+import type {SearchResult} from '../types.js';
 import {
   DEFAULT_SEARCH_LIMITS,
   QueryResponder,
+  type ResponderDeps,
   type ResponderStats,
-  type SearchLimits,
-  type SearchMode,
 } from './query-responder.js';
 import {addressOf, perMinute, RateBuckets} from './rate-buckets.js';
 import {
@@ -57,20 +55,10 @@ export type SearchEvents = {
   'search-updated': [search: SearchSummary];
 };
 
-export type SearchDeps = {
-  selfId: () => string;
-  isOpen: () => boolean;
-  peers: () => PeerInfo[];
-  request: Request;
-  files: FileIndex;
-  clock: Clock;
-  log: Log;
-  /** Runs a task after the current request's connection is closed. */
-  defer: (task: () => void) => void;
+/** What the responder needs, and for the user's side a few more. */
+export type SearchDeps = ResponderDeps & {
   /** Ask owners for sizes with the SIZE extension. */
   sizeLookup: boolean;
-  mode?: SearchMode;
-  limits?: Partial<SearchLimits>;
   /** The quiet period of a search and the like (tests shorten it). */
   session?: Partial<SessionLimits>;
   timers?: Timers;
