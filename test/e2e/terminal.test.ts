@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {test, type TestContext} from 'node:test';
 import stringWidth from 'string-width';
+import {tempRuntimeDir} from '../daemon/daemon-kit.js';
 import {CLI_PATH as CLI} from '../support/cli-process.js';
 import {frameScreen, shellQuote, TmuxSession, tmuxAvailable} from './tmux.js';
 
@@ -29,6 +30,9 @@ async function startUi(
 ): Promise<TmuxSession> {
   assert.ok(existsSync(CLI), `${CLI} is missing; run npm run build first`);
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'filer-e2e-term-'));
+  // The UI's node runs detached: its socket, log and state stay in the test's
+  // own directory, and whatever still runs there is stopped after the test.
+  const runtime = await tempRuntimeDir(t);
   const tmux = new TmuxSession(
     `filer-e2e-term-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
   );
@@ -55,7 +59,7 @@ async function startUi(
       width,
       height,
       cwd: tmp,
-      env,
+      env: {XDG_RUNTIME_DIR: runtime, XDG_STATE_HOME: runtime, ...env},
     },
   );
   // The App's own frame, not the plain one drawn while Ink loads.

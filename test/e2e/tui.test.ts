@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
 import {CLI_PATH as CLI, startHeadless, type CliProcess} from '../support/cli-process.js';
+import {tempRuntimeDir} from '../daemon/daemon-kit.js';
 import {eventually} from '../support/eventually.js';
 import {frameScreen, shellQuote, TmuxSession, tmuxAvailable} from './tmux.js';
 
@@ -30,6 +31,9 @@ test(
   async (t) => {
     assert.ok(existsSync(CLI), `${CLI} is missing; run npm run build first`);
     const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'filer-e2e-'));
+    // The UI's node runs detached: its socket, log and state stay in the
+    // test's own directory, and whatever still runs there is stopped after it.
+    const runtime = await tempRuntimeDir(t);
     const dirs = {
       share: path.join(tmp, 'share'),
       peers: path.join(tmp, 'peers'),
@@ -101,7 +105,12 @@ test(
         'read line',
         'echo "got:[$line]"',
       ].join('; ');
-      await tmux.start(command, {width: WIDTH, height: HEIGHT, cwd: tmp});
+      await tmux.start(command, {
+        width: WIDTH,
+        height: HEIGHT,
+        cwd: tmp,
+        env: {XDG_RUNTIME_DIR: runtime, XDG_STATE_HOME: runtime},
+      });
       assert.deepEqual(await tmux.size(), {width: WIDTH, height: HEIGHT});
 
       // 1. The UI is up and lists both peers (it joined through peer 1, 2 hops).
