@@ -101,6 +101,8 @@ async function runMode(mode: Mode): Promise<void> {
       bindHost: LOOPBACK,
       advertisedHost: LOOPBACK,
       maxPeers: MAX_PEERS,
+      // The hash cache in memory only: benchmark nodes leave the user's state alone.
+      stateDir: '',
       ...(mode === 'compatible' ? {searchMode: 'compatible'} : {}),
     };
     const placed: Placed[] = [];
