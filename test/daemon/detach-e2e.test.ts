@@ -166,6 +166,7 @@ test(
     const b = await inTmux(t, runtime, [String(node.port), '5', ...LOOPBACK_ARGS]);
     await a.waitForScreen(UI_SHOWN, 'UI a', FIRST_FRAME);
     await b.waitForScreen(UI_SHOWN, 'UI b', FIRST_FRAME);
+    await a.waitForScreen(/keeps running/, 'the header saying the node stays');
     await eventually(async () => (await onlyNode(runtime)).uis === 2, 'two UIs attached');
 
     // What one UI does, the other sees.

@@ -136,6 +136,7 @@ export function App({session, size: fixedSize, verbose = false, onExit}: AppProp
         shared={counts.shared}
         network={counts.network}
         transfers={transfers.running.length}
+        keepsRunning={session.control?.keepRunning() ?? false}
         downloadDir={shortPath(snapshot.downloadDir, process.env.HOME)}
         width={layout.width}
       />

@@ -8,6 +8,8 @@ type Props = {
   shared: number;
   network: number;
   transfers: number;
+  /** The node stays when the terminal closes (--keep-running, K). */
+  keepsRunning: boolean;
   /** Where fetched files go, shortened (~). */
   downloadDir: string;
   width: number;
@@ -19,6 +21,7 @@ export const HEADER_COUNTERS: ReadonlyArray<readonly [string, string]> = [
   ['shared', 'files this node shares (yours, and what you fetched)'],
   ['network', 'names other peers have, learned from searches'],
   ['transfers', 'downloads running now'],
+  ['keeps running', 'the node stays when the terminal closes (K toggles it)'],
   ['saves to', 'the download folder (--download-dir)'],
 ];
 
@@ -30,10 +33,12 @@ export function Header({
   shared,
   network,
   transfers,
+  keepsRunning,
   downloadDir,
   width,
 }: Props) {
-  const counters = `  peers ${peers}/${maxPeers === 0 ? '∞' : maxPeers}  shared ${shared}  network ${network}  transfers ${transfers}`;
+  const stays = keepsRunning ? '  keeps running' : '';
+  const counters = `  peers ${peers}/${maxPeers === 0 ? '∞' : maxPeers}  shared ${shared}  network ${network}  transfers ${transfers}${stays}`;
   // The name gives way on a narrow terminal; then the folder shows its end.
   const brand = width >= 100;
   const used = textWidth(`${brand ? 'filer-tui  ' : ''}${id}${counters}  saves to `);
@@ -54,6 +59,11 @@ export function Header({
         <Text bold color={transfers > 0 ? 'cyan' : undefined}>
           {transfers}
         </Text>
+        {keepsRunning ? (
+          <Text bold color="yellow">
+            {stays}
+          </Text>
+        ) : null}
         {'  '}saves to <Text bold>{folder}</Text>
       </Text>
     </Box>
