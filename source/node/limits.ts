@@ -244,6 +244,27 @@ export const LIMIT_DEFAULTS = {
     unit: 'bytes',
     what: 'output a control client has not read before it is disconnected',
   },
+  // ---- transfers (transfer/fetch-file.ts, files/file-sender.ts, files/hash-*.ts) ----
+  'fetch-probed-owners': {
+    value: 8,
+    unit: 'count',
+    what: 'owners asked (FINF) at once when a fetch starts; the others serve only as plain FGET fallbacks',
+  },
+  'large-buffer-sends': {
+    value: 8,
+    unit: 'count',
+    what: 'file sends at once that read ahead into 1 MiB buffers; more use 64 KiB ones, so memory stays flat',
+  },
+  'hash-queue': {
+    value: 10_000,
+    unit: 'count',
+    what: 'shared files waiting to be hashed; one more is hashed only when asked for again',
+  },
+  'hash-cache-entries': {
+    value: 100_000,
+    unit: 'count',
+    what: 'file hashes kept in the persisted hash cache (the oldest is forgotten first)',
+  },
   // ---- shares (files/share-walker.ts) ----
   'share-files': {
     value: 100_000,

@@ -4,7 +4,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
-import {HashCache, defaultStateDir} from '../../source/node/files/hash-cache.js';
+import {
+  HashCache,
+  MAX_HASH_CACHE_ENTRIES,
+  defaultStateDir,
+} from '../../source/node/files/hash-cache.js';
 import {
   cleanStaleParts,
   readResumeState,
@@ -111,6 +115,22 @@ test('the hash cache persists, forgets changed files, ignores a corrupt file', a
   const broken = new HashCache(file, log);
   await broken.load();
   assert.equal(broken.get('/share/a', 5, 1000), undefined);
+});
+
+test('the hash cache keeps hash-cache-entries, forgets the oldest, and says so once', () => {
+  const lines: string[] = [];
+  const cache = new HashCache(undefined, (_level, line) => lines.push(line));
+  const record = {size: 1, mtimeMs: 1, sha256: HASH};
+  for (let index = 0; index <= MAX_HASH_CACHE_ENTRIES + 1; index++) {
+    cache.set(`/share/${index}`, record);
+  }
+  assert.equal(cache.get('/share/0', 1, 1), undefined);
+  assert.equal(cache.get('/share/1', 1, 1), undefined);
+  assert.equal(cache.get('/share/2', 1, 1), HASH);
+  assert.equal(cache.get(`/share/${MAX_HASH_CACHE_ENTRIES + 1}`, 1, 1), HASH);
+  assert.deepEqual(lines, [
+    'limit hash-cache-entries hit by this node: forgot the hash of /share/0',
+  ]);
 });
 
 test('the state directory follows XDG_STATE_HOME, else ~/.local/state', () => {

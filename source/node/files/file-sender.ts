@@ -7,12 +7,13 @@
 import {readAt} from './read-at.js';
 import type {Socket} from 'node:net';
 import {WriteStalledError} from '../net/socket-io.js';
+import {limitDefault, type LimitName} from '../limits.js';
 
 /** Buffers of one transfer: one on the wire, the others being read ahead. */
 const BUFFERS_PER_SEND = 3;
 const BIG_BUFFER_BYTES = 1024 * 1024;
 /** Senders beyond this many at once use small buffers, so memory stays bounded. */
-const BIG_BUFFER_SENDS = 8;
+const BIG_BUFFER_SENDS = limitDefault('large-buffer-sends');
 const SMALL_BUFFER_BYTES = 64 * 1024;
 
 const spareBigBuffers: Buffer[] = [];
@@ -21,6 +22,13 @@ let bigSends = 0;
 export class FileChangedError extends Error {
   readonly code = 'ERR_FILE_CHANGED';
 }
+
+export type SendOptions = {
+  /** A reader that takes nothing for this long is cut. */
+  stallMs?: number;
+  /** Told when a limit makes this send slower (the caller names the peer). */
+  onLimit?: (name: LimitName, detail: string) => void;
+};
 
 /**
  * Writes bytes [start, start + length) of `fd` to `socket`. Rejects with
@@ -32,11 +40,13 @@ export async function sendFileRegion(
   fd: number,
   start: number,
   length: number,
-  stallMs?: number,
+  {stallMs, onLimit}: SendOptions = {},
 ): Promise<void> {
   if (length === 0) return;
-  const big = length > SMALL_BUFFER_BYTES && bigSends < BIG_BUFFER_SENDS;
+  const wantsBig = length > SMALL_BUFFER_BYTES;
+  const big = wantsBig && bigSends < BIG_BUFFER_SENDS;
   if (big) bigSends++;
+  else if (wantsBig) onLimit?.('large-buffer-sends', 'sending with 64 KiB buffers');
   const size = big ? BIG_BUFFER_BYTES : SMALL_BUFFER_BYTES;
   const free: Buffer[] = [];
   for (let index = 0; index < BUFFERS_PER_SEND; index++) {

@@ -9,8 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import {describeError} from '../../protocol/errors.js';
 import type {Log} from '../collaborators.js';
+import {limitDefault, limitHit} from '../limits.js';
 
-export const MAX_HASH_CACHE_ENTRIES = 100_000;
+export const MAX_HASH_CACHE_ENTRIES = limitDefault('hash-cache-entries');
 const SAVE_DELAY_MS = 1_000;
 const FORMAT = 1;
 
@@ -71,7 +72,15 @@ export class HashCache {
     this.records.set(file, record);
     if (this.records.size > MAX_HASH_CACHE_ENTRIES) {
       const oldest = this.records.keys().next().value;
-      if (oldest !== undefined) this.records.delete(oldest);
+      if (oldest !== undefined) {
+        this.records.delete(oldest);
+        limitHit(
+          this.log,
+          'hash-cache-entries',
+          'this node',
+          `forgot the hash of ${oldest}`,
+        );
+      }
     }
     this.scheduleSave();
   }

@@ -10,9 +10,10 @@ import type {Log} from '../collaborators.js';
 import {hashRegion} from './hash-region.js';
 import type {HashCache} from './hash-cache.js';
 import {openSharedFile} from './shared-file.js';
+import {limitDefault, limitHit} from '../limits.js';
 
 /** Files waiting to be hashed; more are hashed when asked for again. */
-export const MAX_HASH_QUEUE = 10_000;
+export const MAX_HASH_QUEUE = limitDefault('hash-queue');
 
 export class ShareHasher {
   private readonly queue = new Set<string>();
@@ -49,7 +50,10 @@ export class ShareHasher {
     if (this.stopper.signal.aborted) return;
     if (first) this.queue.delete(file);
     else if (this.queue.has(file)) return;
-    if (this.queue.size >= MAX_HASH_QUEUE) return;
+    if (this.queue.size >= MAX_HASH_QUEUE) {
+      limitHit(this.log, 'hash-queue', 'this node', `${file} not queued for hashing`);
+      return;
+    }
     if (first) {
       const rest = [...this.queue];
       this.queue.clear();

@@ -21,7 +21,7 @@ import {limitDefault, limitHit} from '../limits.js';
 import {Admission, type Admitted} from './admission.js';
 import type {SocketRegistry} from './socket-registry.js';
 import {WriteStalledError, writeToSocket} from './socket-io.js';
-import {sendFileRegion} from '../files/file-sender.js';
+import {sendFileRegion, type SendOptions} from '../files/file-sender.js';
 
 export type ServerLimits = {
   /** Time a client has to send its whole request frame. */
@@ -51,6 +51,7 @@ export class ReplyWriter {
   constructor(
     private readonly socket: net.Socket,
     private readonly stallMs?: number,
+    private readonly onLimit?: SendOptions['onLimit'],
   ) {}
 
   send(type: string, data: string | Buffer = ''): Promise<void> {
@@ -65,7 +66,10 @@ export class ReplyWriter {
     length: number,
   ): Promise<void> {
     await writeToSocket(this.socket, encodeHeader(type, length), this.stallMs);
-    await sendFileRegion(this.socket, fd, start, length, this.stallMs);
+    await sendFileRegion(this.socket, fd, start, length, {
+      stallMs: this.stallMs,
+      onLimit: this.onLimit,
+    });
   }
 }
 
@@ -193,7 +197,10 @@ export class PeerServer {
     admitted: Admitted,
   ): Promise<void> {
     try {
-      await this.handle(request, new ReplyWriter(socket, this.limits.replyStallMs));
+      const reply = new ReplyWriter(socket, this.limits.replyStallMs, (name, detail) =>
+        limitHit(this.log, name, request.remote, detail),
+      );
+      await this.handle(request, reply);
     } catch (error) {
       if (error instanceof WriteStalledError) {
         limitHit(

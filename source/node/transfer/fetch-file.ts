@@ -20,6 +20,7 @@ import {
 import type {Log} from '../collaborators.js';
 import type {RequestOptions} from '../net/peer-client.js';
 import type {SocketRegistry} from '../net/socket-registry.js';
+import {limitDefault, limitHit} from '../limits.js';
 import {addRange, coveredBytes, missingPieces, type Range} from './byte-ranges.js';
 import {downloadToFile, publish} from './download.js';
 import {partFileName} from './download-names.js';
@@ -102,7 +103,7 @@ export type FetchDeps = {
 };
 
 /** Sources asked for FINF at once; more are used only as plain FGET fallbacks. */
-const MAX_PROBED_SOURCES = 8;
+const MAX_PROBED_SOURCES = limitDefault('fetch-probed-owners');
 const MIN_PIECE = 8 * 1024 * 1024;
 /** Less than this left of a piece is not worth another connection. */
 const MIN_STEAL = 1024 * 1024;
@@ -128,6 +129,14 @@ export async function fetchFile(job: FetchJob, deps: FetchDeps): Promise<FetchRe
   );
   if (deps.plainOnly) return plainFetch(job, deps, job.sources);
   job.onUpdate({phase: 'hashing', received: 0, sources: 0});
+  if (job.sources.length > MAX_PROBED_SOURCES) {
+    limitHit(
+      deps.log,
+      'fetch-probed-owners',
+      'this node',
+      `${job.sources.length} owners of ${job.wireName}, FINF asked of ${MAX_PROBED_SOURCES}`,
+    );
+  }
   const answers = await Promise.all(
     job.sources.slice(0, MAX_PROBED_SOURCES).map(async (source) => {
       try {
