@@ -112,7 +112,12 @@ export class RawControlClient {
 
 /** The environment of a CLI process whose control directory is the test's own. */
 export function cliEnv(runtimeDir: string): NodeJS.ProcessEnv {
-  return {...process.env, XDG_RUNTIME_DIR: runtimeDir, NO_COLOR: '1'};
+  return {
+    ...process.env,
+    XDG_RUNTIME_DIR: runtimeDir,
+    XDG_STATE_HOME: runtimeDir,
+    NO_COLOR: '1',
+  };
 }
 
 /** Runs `filer-tui <args>` to completion (stdin closed) in the test's runtime directory. */

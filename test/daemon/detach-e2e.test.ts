@@ -59,7 +59,7 @@ async function inTmux(
     .join(' ');
   await tmux.start(`${command}; echo ${AFTER_EXIT} $?; sleep 3600`, {
     ...SIZE,
-    env: {XDG_RUNTIME_DIR: runtimeDir, NO_COLOR: '1'},
+    env: {XDG_RUNTIME_DIR: runtimeDir, XDG_STATE_HOME: runtimeDir, NO_COLOR: '1'},
   });
   return tmux;
 }
