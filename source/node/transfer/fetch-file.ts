@@ -263,7 +263,8 @@ type Lane = {
 /** The ranged, verified, resumable fetch from one group of sources. */
 class RangedFetch {
   private readonly size: number;
-  private readonly sha256: string | undefined;
+  /** Announced by the sources, else kept from the resume state (see loadResumeState). */
+  private sha256: string | undefined;
   private readonly fileName: string;
   private readonly target: string;
   private readonly partPath: string;
@@ -381,6 +382,15 @@ class RangedFetch {
     const part = await fs.stat(this.partPath).catch(() => undefined);
     if (!part) return 0;
     const state = await readResumeState(this.statePath);
+    if (!this.sha256 && state && state.size === this.size) {
+      // A source restarted since may not have hashed the file again yet: the
+      // hash it announced before stands, and the whole file is checked against it.
+      this.sha256 = state.sha256;
+      deps.log(
+        'info',
+        `${job.name}: the sources have not hashed it yet; checking it against the hash they announced before`,
+      );
+    }
     let reason: string | undefined;
     if (!this.sha256) reason = 'the sources did not tell the content hash yet';
     else if (!state) reason = 'the part file has no resume state';
