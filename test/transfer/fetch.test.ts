@@ -1,6 +1,6 @@
 /**
  * Fetches between filer-tui peers on loopback: verified, resumed after a cut
- * or a restart, from several sources at once, away from a dead source, and
+ * or a restart (of the fetcher or of a source not done rehashing), from several sources at once, away from a dead source, and
  * refused when the content does not match or the disk is too small.
  */
 import assert from 'node:assert/strict';
@@ -18,7 +18,7 @@ import {
 import {MessageType} from '../../source/protocol/messages.js';
 import {LOOPBACK} from '../support/raw-client.js';
 import {MiB, sha256File, testNetwork, waitFor} from '../support/network.js';
-import {sha256Of, startRangePeer} from './range-peer.js';
+import {sha256Of, startRangePeer, type RangePlan} from './range-peer.js';
 
 const SHORT = {timeout: 60_000};
 
@@ -92,6 +92,32 @@ test(
     assert.deepEqual(again, [[5 * MiB, 7 * MiB]], 'only the rest travelled');
     assert.equal(await sha256File(transfer.path as string), sha256Of(content));
     assert.deepEqual(await fs.readdir(b.downloadDir), ['cut.bin']);
+  },
+);
+
+test(
+  'a source restarted and not done hashing again: the kept part is resumed and checked',
+  SHORT,
+  async (t) => {
+    const network = testNetwork(t);
+    const b = await network.startNode();
+    const content = randomBytes(12 * MiB);
+    const plan: RangePlan = {
+      content,
+      answer: (index) =>
+        index === 0 ? {cutAfter: 5 * MiB} : index === 1 ? 'reset' : 'serve',
+    };
+    const source = await startRangePeer(network, plan);
+    await tellOwner(b, 'rehash.bin', source.id);
+    await assert.rejects(b.fetch('rehash.bin'));
+
+    plan.sha256 = '-'; // FINF answers `<size> -` until it has hashed the file again
+    const before = source.rangeRequests().length;
+    const transfer = await b.fetch('rehash.bin');
+    assert.equal(transfer.resumedBytes, 5 * MiB);
+    assert.equal(transfer.verified, true, 'checked against the hash in the state');
+    assert.deepEqual(source.rangeRequests().slice(before), [[5 * MiB, 7 * MiB]]);
+    assert.equal(await sha256File(transfer.path as string), sha256Of(content));
   },
 );
 
