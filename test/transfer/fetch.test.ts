@@ -1,7 +1,8 @@
 /**
  * Fetches between filer-tui peers on loopback: verified, resumed after a cut
- * or a restart (of the fetcher or of a source not done rehashing), from several sources at once, away from a dead source, and
- * refused when the content does not match or the disk is too small.
+ * or a restart (of the fetcher, or of a source not done rehashing), from
+ * several sources at once, away from a dead source, and refused when the
+ * content does not match or the disk is too small.
  */
 import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
