@@ -10,7 +10,13 @@ import {formatPeerId, MessageType, type PeerAddress} from '../protocol/messages.
 import {TransferMessageType} from '../protocol/transfer-messages.js';
 import type {Identity, Request, RequestOptions} from './collaborators.js';
 import {FileIndex, type FileIndexEvents} from './files/file-index.js';
-import {answerFileInfo, answerSize, serveFile, serveRange} from './files/file-server.js';
+import {
+  answerFileInfo,
+  answerSize,
+  RangeSumServer,
+  serveFile,
+  serveRange,
+} from './files/file-server.js';
 import {HashCache} from './files/hash-cache.js';
 import {ShareHasher} from './files/hash-shares.js';
 import {LogBook} from './log-book.js';
@@ -66,6 +72,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
   private readonly peerBrowser: PeerBrowser;
   private readonly transferEngine: TransferEngine;
   private readonly hasher: ShareHasher;
+  private readonly rangeSums: RangeSumServer;
   /** The log the parts write to; one function, so limit reports are rate-limited per node. */
   private readonly partLog = (level: LogLevel, message: string): void =>
     this.log(level, message);
@@ -101,6 +108,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       log,
     });
     this.fileIndex = new FileIndex(log);
+    this.rangeSums = new RangeSumServer(this.fileIndex.catalog, log);
     this.owners = new OwnerLiveness({
       owners: () => {
         const neighbours = new Set(this.overlay.peers().map((peer) => peer.id));
@@ -244,6 +252,11 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
           {wireName: request.data.toString('utf8'), remote: request.remote},
           reply,
           this.partLog,
+        ),
+      [TransferMessageType.rangeSums]: (request, reply) =>
+        this.rangeSums.answer(
+          {data: request.data.toString('utf8'), remote: request.remote},
+          reply,
         ),
       [TransferMessageType.fileRange]: (request, reply) =>
         serveRange(

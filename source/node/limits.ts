@@ -265,6 +265,11 @@ export const LIMIT_DEFAULTS = {
     unit: 'count',
     what: 'file hashes kept in the persisted hash cache (the oldest is forgotten first)',
   },
+  'range-sum-jobs': {
+    value: 2,
+    unit: 'count',
+    what: 'FSUM requests hashed at once (they read the asked range from disk); more are answered "Busy"',
+  },
   // ---- shares (files/share-walker.ts) ----
   'share-files': {
     value: 100_000,

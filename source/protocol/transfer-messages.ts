@@ -13,7 +13,11 @@ import {MAX_FRAME_DATA} from './frame.js';
 export const TransferMessageType = {
   fileInfo: 'FINF',
   fileRange: 'FRNG',
+  rangeSums: 'FSUM',
 } as const;
+
+/** Chunks one FSUM may ask for: its reply stays one small frame (~16 KiB). */
+export const MAX_SUM_CHUNKS = 256;
 
 /** Sizes and offsets beyond this are not exact in a JS number: refused. */
 export const MAX_FILE_SIZE = Number.MAX_SAFE_INTEGER;
@@ -64,4 +68,53 @@ export function parseRangeRequest(data: string): RangeRequest {
     throw new MalformedMessageError('FRNG length over one frame', data);
   }
   return {offset, length, wireName: match[3] as string};
+}
+
+export type SumsAsk = {offset: number; length: number; chunk: number; wireName: Buffer};
+export type SumsRequest = {
+  offset: number;
+  length: number;
+  chunk: number;
+  wireName: string;
+};
+
+/** FSUM request data: `<offset> <length> <chunk> <wire name>`. */
+export function formatSumsRequest({offset, length, chunk, wireName}: SumsAsk): Buffer {
+  return Buffer.concat([
+    Buffer.from(`${offset} ${length} ${chunk} `, 'latin1'),
+    wireName,
+  ]);
+}
+
+/** How many chunks of `chunk` bytes cover `length` bytes (the last may be short). */
+export function sumCount(length: number, chunk: number): number {
+  return Math.ceil(length / chunk);
+}
+
+export function parseSumsRequest(data: string): SumsRequest {
+  const match = /^(\S+) (\S+) (\S+) (.+)$/s.exec(data);
+  if (!match) throw new MalformedMessageError('bad FSUM request', data);
+  const offset = parseSize(match[1], 'FSUM offset', data);
+  const length = parseSize(match[2], 'FSUM length', data);
+  const chunk = parseSize(match[3], 'FSUM chunk', data);
+  if (length < 1 || chunk < 1 || offset + length > MAX_FILE_SIZE) {
+    throw new MalformedMessageError('FSUM range or chunk out of bounds', data);
+  }
+  if (sumCount(length, chunk) > MAX_SUM_CHUNKS) {
+    throw new MalformedMessageError(`FSUM over ${MAX_SUM_CHUNKS} chunks`, data);
+  }
+  return {offset, length, chunk, wireName: match[4] as string};
+}
+
+/** FSUM reply data: the chunks' SHA-256s in order, one space between. */
+export function formatSums(hashes: readonly string[]): string {
+  return hashes.join(' ');
+}
+
+export function parseSums(data: string, expected: number): string[] {
+  const hashes = data.split(' ');
+  if (hashes.length !== expected || !hashes.every((hash) => SHA256_HEX.test(hash))) {
+    throw new MalformedMessageError(`bad FSUM reply (wanted ${expected} hashes)`, data);
+  }
+  return hashes;
 }

@@ -1,5 +1,5 @@
 /**
- * The serving side of FGET, SIZE and the transfer extensions FINF and FRNG:
+ * The serving side of FGET, SIZE and the transfer extensions FINF, FRNG and FSUM:
  * only files this node shares itself (never names learned from RESP), each
  * opened with the checks of shared-file.ts, and sent from disk so that file
  * size does not grow memory.
@@ -7,11 +7,17 @@
 import {describeError} from '../../protocol/errors.js';
 import {MAX_FRAME_DATA} from '../../protocol/frame.js';
 import {MessageType, ReplyText} from '../../protocol/messages.js';
+import {createHash} from 'node:crypto';
 import {
   formatFileInfo,
+  formatSums,
   parseRangeRequest,
+  parseSumsRequest,
   type RangeRequest,
+  type SumsRequest,
 } from '../../protocol/transfer-messages.js';
+import {limitDefault, limitHit} from '../limits.js';
+import {hashRegion} from './hash-region.js';
 import {peerText} from '../../text/terminal-safe.js';
 import {decodeWireName} from '../../protocol/wire-name.js';
 import type {FileCatalog} from './file-catalog.js';
@@ -113,6 +119,70 @@ export async function serveRange(
       range.length,
     );
   });
+}
+
+/** ERRO text when every FSUM slot is taken: the asker checks the bytes later instead. */
+export const SUMS_BUSY = 'Busy: too many FSUM requests, try again later';
+
+/**
+ * FSUM: REPL with the SHA-256 of each chunk of the asked range, read from
+ * disk now (never from a cache: the file may have changed). Hashing costs
+ * the whole range's reading, so at most `range-sum-jobs` run at once.
+ */
+export class RangeSumServer {
+  private running = 0;
+
+  constructor(
+    private readonly catalog: FileCatalog,
+    private readonly log: ServeLog,
+    private readonly maxJobs = limitDefault('range-sum-jobs'),
+  ) {}
+
+  async answer(
+    request: {data: string; remote: string},
+    reply: ReplyWriter,
+  ): Promise<void> {
+    let sums: SumsRequest;
+    try {
+      sums = parseSumsRequest(request.data);
+    } catch (error) {
+      this.log('warn', `FSUM from ${request.remote}: ${describeError(error)}`);
+      return reply.send(MessageType.error, 'Sums: incorrect arguments');
+    }
+    if (this.running >= this.maxJobs) {
+      limitHit(
+        this.log,
+        'range-sum-jobs',
+        request.remote,
+        `FSUM of ${sums.length} bytes`,
+      );
+      return reply.send(MessageType.error, SUMS_BUSY);
+    }
+    this.running++;
+    try {
+      const serve = {wireName: sums.wireName, remote: request.remote, what: 'FSUM'};
+      await withShare(this.catalog, serve, reply, this.log, async (share) => {
+        const end = sums.offset + sums.length;
+        if (end > share.size) {
+          return reply.send(
+            MessageType.error,
+            `Range: beyond the end (${share.size} bytes)`,
+          );
+        }
+        const hashes: string[] = [];
+        const buffer = Buffer.allocUnsafe(Math.min(sums.chunk, 1024 * 1024));
+        for (let start = sums.offset; start < end; start += sums.chunk) {
+          const hash = createHash('sha256');
+          const stop = Math.min(end, start + sums.chunk);
+          await hashRegion(share.handle.fd, hash, start, stop, undefined, buffer);
+          hashes.push(hash.digest('hex'));
+        }
+        await reply.send(MessageType.reply, formatSums(hashes));
+      });
+    } finally {
+      this.running--;
+    }
+  }
 }
 
 /** FINF: REPL `<size> <sha256>` (or `<size> -` while it is being hashed), or ERRO. */

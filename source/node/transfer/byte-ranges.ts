@@ -16,6 +16,24 @@ export function addRange(ranges: readonly Range[], range: Range): Range[] {
   return mergeRanges([...ranges, range]);
 }
 
+/** `ranges` without the bytes of `removed`. */
+export function subtractRanges(
+  ranges: readonly Range[],
+  removed: readonly Range[],
+): Range[] {
+  let result = mergeRanges(ranges);
+  for (const [cutStart, cutEnd] of mergeRanges(removed)) {
+    result = result.flatMap(([start, end]): Range[] => {
+      if (cutEnd <= start || end <= cutStart) return [[start, end]];
+      const parts: Range[] = [];
+      if (start < cutStart) parts.push([start, cutStart]);
+      if (cutEnd < end) parts.push([cutEnd, end]);
+      return parts;
+    });
+  }
+  return result;
+}
+
 export function coveredBytes(ranges: readonly Range[]): number {
   return ranges.reduce((sum, [start, end]) => sum + (end - start), 0);
 }

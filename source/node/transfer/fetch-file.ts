@@ -21,7 +21,14 @@ import type {Log} from '../collaborators.js';
 import type {RequestOptions} from '../net/peer-client.js';
 import type {SocketRegistry} from '../net/socket-registry.js';
 import {limitDefault, limitHit} from '../limits.js';
-import {addRange, coveredBytes, missingPieces, type Range} from './byte-ranges.js';
+import {
+  addRange,
+  coveredBytes,
+  missingPieces,
+  subtractRanges,
+  type Range,
+} from './byte-ranges.js';
+import {checkKeptBytes} from './kept-bytes-check.js';
 import {downloadToFile, publish} from './download.js';
 import {partFileName} from './download-names.js';
 import {askFileInfo} from './file-info-client.js';
@@ -310,11 +317,12 @@ class RangedFetch {
         return this.result(local, true, 0);
       }
     }
-    const resumedBytes = await this.loadResumeState();
+    let resumedBytes = await this.loadResumeState();
     await this.checkFreeSpace(this.size - resumedBytes);
     const handle = await fs.open(this.partPath, resumedBytes > 0 ? 'r+' : 'w+');
     let keep = false;
     try {
+      if (resumedBytes > 0) resumedBytes = await this.checkKept(handle.fd);
       this.hasher = new PrefixHasher(handle.fd, this.size, job.signal);
       for (const [start, end] of this.done) this.hasher.markWritten(start, end);
       this.queue = missingPieces(this.done, this.size, this.pieceSize());
@@ -405,6 +413,40 @@ class RangedFetch {
     const kept = coveredBytes(this.done);
     deps.log('info', `resuming ${job.name}: ${kept} of ${this.size} bytes kept`);
     return kept;
+  }
+
+  /** Drops kept chunks that differ from a source's file; returns the bytes still kept. */
+  private async checkKept(fd: number): Promise<number> {
+    const {job, deps} = this;
+    job.onUpdate({phase: 'hashing', received: 0, total: this.size, sources: 0});
+    const check = await checkKeptBytes({
+      fd,
+      kept: this.done,
+      wireName: job.wireName,
+      sources: this.lanes.map((lane) => lane.source),
+      options: deps.requestOptions,
+      signal: job.signal,
+    });
+    const kept = coveredBytes(this.done);
+    if (check.kind === 'unchecked') {
+      deps.log(
+        'info',
+        `${job.name}: kept bytes not checked now (${check.why}); the whole file is checked at the end`,
+      );
+      return kept;
+    }
+    if (check.bad.length === 0) {
+      deps.log('info', `${job.name}: the ${kept} kept bytes match ${check.by}'s file`);
+      return kept;
+    }
+    this.done = subtractRanges(this.done, check.bad);
+    const dropped = kept - coveredBytes(this.done);
+    deps.log(
+      'warn',
+      `${job.name}: ${dropped} of ${kept} kept bytes (${check.bad.length} chunk(s)) differ from ${check.by}'s file; fetching them again`,
+    );
+    await this.saveState(true);
+    return coveredBytes(this.done);
   }
 
   private async checkFreeSpace(needed: number): Promise<void> {
