@@ -29,11 +29,12 @@ import {
   type Range,
 } from './byte-ranges.js';
 import {checkKeptBytes} from './kept-bytes-check.js';
+import {HoleKeepingWriter} from './hole-keeping-writer.js';
 import {downloadToFile, publish} from './download.js';
 import {partFileName} from './download-names.js';
 import {askFileInfo} from './file-info-client.js';
 import {PrefixHasher} from './prefix-hasher.js';
-import {receiveBody, type WriteAt} from './reply-receiver.js';
+import {receiveBody, writeAtPosition, type WriteAt} from './reply-receiver.js';
 import {
   cleanStaleParts,
   readResumeState,
@@ -280,6 +281,7 @@ class RangedFetch {
   private queue: Range[] = [];
   private readonly lanes: Lane[];
   private hasher: PrefixHasher | undefined;
+  private writer: HoleKeepingWriter | undefined;
   private lastSave = 0;
   private lastError: unknown;
   /** This machine's failure (disk full, disk stalled): no source can help. */
@@ -321,8 +323,12 @@ class RangedFetch {
     await this.checkFreeSpace(this.size - resumedBytes);
     const handle = await fs.open(this.partPath, resumedBytes > 0 ? 'r+' : 'w+');
     let keep = false;
+    const fresh = resumedBytes === 0;
     try {
-      if (resumedBytes > 0) resumedBytes = await this.checkKept(handle.fd);
+      if (!fresh) resumedBytes = await this.checkKept(handle.fd);
+      // A fresh part gets its full size at once: regions never written are holes.
+      if (fresh) await handle.truncate(this.size);
+      this.writer = new HoleKeepingWriter(deps.writeAt ?? writeAtPosition, fresh);
       this.hasher = new PrefixHasher(handle.fd, this.size, job.signal);
       for (const [start, end] of this.done) this.hasher.markWritten(start, end);
       this.queue = missingPieces(this.done, this.size, this.pieceSize());
@@ -548,7 +554,7 @@ class RangedFetch {
         idleTimeoutMs: deps.idleTimeoutMs,
         registry: deps.registry,
         signal: AbortSignal.any([job.signal, controller.signal]),
-        writeAt: deps.writeAt,
+        writeAt: this.writer?.writeAt ?? deps.writeAt,
         onProgress: (received) => {
           lane.received = received;
           // Another lane took over the rest of this piece: stop at its start.
