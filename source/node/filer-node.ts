@@ -3,7 +3,6 @@
  * and the transfer engine to the network, answers incoming requests through
  * a dispatch table, and re-emits the parts' events. No UI code.
  */
-import path from 'node:path';
 import {BrowseMessageType} from '../protocol/browse-messages.js';
 import type {Frame} from '../protocol/frame.js';
 import {formatPeerId, MessageType, type PeerAddress} from '../protocol/messages.js';
@@ -18,6 +17,7 @@ import {
   serveRange,
 } from './files/file-server.js';
 import {HashCache} from './files/hash-cache.js';
+import {hashCacheFile} from './files/hash-cache-files.js';
 import {ShareHasher} from './files/hash-shares.js';
 import {LogBook} from './log-book.js';
 import {OutgoingPool} from './net/outgoing-pool.js';
@@ -124,9 +124,8 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       if (reason === 'unreachable') this.fileIndex.forgetOwner(peer.id);
       else this.owners.suspect(peer.id);
     });
-    const stateDir = this.options.stateDir;
     this.hasher = new ShareHasher(
-      new HashCache(stateDir ? path.join(stateDir, 'hashes.json') : undefined, log),
+      new HashCache(hashCacheFile(this.options.stateDir, this.options.port), log),
       log,
     );
     this.fileIndex.on('file-added', (entry) => {

@@ -35,7 +35,8 @@ export type FilerNodeOptions = {
   sizeLookup?: boolean;
   /**
    * Per-user state (the hash cache): default `$XDG_STATE_HOME/filer-tui` or
-   * `~/.local/state/filer-tui`; '' keeps it in memory only.
+   * `~/.local/state/filer-tui`; '' keeps it in memory only. The cache file is
+   * `hashes-<port>.json`, one per node; a node on port 0 keeps it in memory.
    */
   stateDir?: string;
   /** Fetch with plain FGET only: no FINF/FRNG, no SHA-256 check, no resume. */

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import {test} from 'node:test';
 import type {FilerNode} from '../../source/node/filer-node.js';
@@ -253,17 +254,19 @@ test(
       );
     const expected = `REPL 11 ${sha256Of(Buffer.from('remember me'))}`;
 
-    const first = await network.startNode({stateDir});
+    // The cache file is the node's port's: the restart takes the same port.
+    const port = await freeLoopbackPort();
+    const first = await network.startNode({stateDir, port});
     await first.addShare(file);
     for (let reply = await ask(first, 'FINF', 'notes.txt'); reply[0] !== expected;) {
       await new Promise((resolve) => setImmediate(resolve));
       reply = await ask(first, 'FINF', 'notes.txt');
     }
     await first.close();
-    const stored = await fs.readFile(path.join(stateDir, 'hashes.json'), 'utf8');
+    const stored = await fs.readFile(path.join(stateDir, `hashes-${port}.json`), 'utf8');
     assert.ok(stored.includes(sha256Of(Buffer.from('remember me'))));
 
-    const second = await network.startNode({stateDir});
+    const second = await network.startNode({stateDir, port});
     await second.addShare(file);
     assert.deepEqual(await ask(second, 'FINF', 'notes.txt'), [expected], 'known at once');
 
@@ -310,3 +313,12 @@ test('work moves from a slow source to a fast one', SHORT, async (t) => {
     `the fast source took over most of the file (${asked(fast.rangeRequests())} bytes asked)`,
   );
 });
+
+/** A port nothing listens on at the moment (closed again before it is used). */
+async function freeLoopbackPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
+  const {port} = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

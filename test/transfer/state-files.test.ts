@@ -10,6 +10,10 @@ import {
   defaultStateDir,
 } from '../../source/node/files/hash-cache.js';
 import {
+  hashCacheFile,
+  STALE_HASH_CACHE_MS,
+} from '../../source/node/files/hash-cache-files.js';
+import {
   cleanStaleParts,
   readResumeState,
   STALE_PART_MS,
@@ -131,6 +135,45 @@ test('the hash cache keeps hash-cache-entries, forgets the oldest, and says so o
   assert.deepEqual(lines, [
     'limit hash-cache-entries hit by this node: forgot the hash of /share/0',
   ]);
+});
+
+test('each node port has its own hash cache file; port 0 and stateDir "" keep it in memory', () => {
+  assert.equal(hashCacheFile('/s', 9000), path.join('/s', 'hashes-9000.json'));
+  assert.notEqual(hashCacheFile('/s', 9000), hashCacheFile('/s', 9001));
+  assert.equal(hashCacheFile('/s', 0), undefined);
+  assert.equal(hashCacheFile('', 9000), undefined);
+});
+
+test('loading a node hash cache removes abandoned cache files, keeps the rest', async (t) => {
+  const directory = await tempDir(t);
+  const now = Date.now();
+  const old = new Date(now - STALE_HASH_CACHE_MS - 60_000);
+  const recent = new Date(now - STALE_HASH_CACHE_MS + 60_000);
+  const aged = {
+    'hashes.json': old, // the shared file of older versions
+    'hashes-9001.json': old,
+    'hashes-9002.json.1234.tmp': old, // a crash's leftover
+    'hashes-9003.json': recent,
+    'hashes-9000.json': old, // the loading node's own: it is in use
+    'notes-9004.json': old, // not a cache file
+  };
+  for (const [name, time] of Object.entries(aged)) {
+    const file = path.join(directory, name);
+    await fs.writeFile(file, JSON.stringify({format: 1, files: []}));
+    await fs.utimes(file, time, time);
+  }
+  const lines: string[] = [];
+  const cache = new HashCache(path.join(directory, 'hashes-9000.json'), (_l, line) =>
+    lines.push(line),
+  );
+  await cache.load(now);
+  assert.deepEqual((await fs.readdir(directory)).sort(), [
+    'hashes-9000.json',
+    'hashes-9003.json',
+    'notes-9004.json',
+  ]);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0] ?? '', /^removed stale hash caches /);
 });
 
 test('the state directory follows XDG_STATE_HOME, else ~/.local/state', () => {

@@ -1,8 +1,9 @@
 /**
  * SHA-256 of files by (path, size, mtime), kept in the per-user state
- * directory so that a restart does not hash every share again. A changed
- * size or mtime makes an entry stale. Written atomically (temporary file,
- * then rename) a moment after the last change; bounded in entries.
+ * directory (one file per node, see hash-cache-files.ts) so that a restart
+ * does not hash every share again. A changed size or mtime makes an entry
+ * stale. Written atomically (temporary file, then rename) a moment after the
+ * last change; bounded in entries.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import {describeError} from '../../protocol/errors.js';
 import type {Log} from '../collaborators.js';
 import {limitDefault, limitHit} from '../limits.js';
+import {removeStaleHashCaches} from './hash-cache-files.js';
 
 export const MAX_HASH_CACHE_ENTRIES = limitDefault('hash-cache-entries');
 const SAVE_DELAY_MS = 1_000;
@@ -37,8 +39,13 @@ export class HashCache {
     private readonly log: Log,
   ) {}
 
-  async load(): Promise<void> {
+  /** Reads the saved hashes, and removes other nodes' abandoned cache files. */
+  async load(now = Date.now()): Promise<void> {
     if (!this.file) return;
+    const removed = await removeStaleHashCaches(this.file, now);
+    if (removed.length > 0) {
+      this.log('info', `removed stale hash caches ${removed.join(', ')}`);
+    }
     let text: string;
     try {
       text = await fs.readFile(this.file, 'utf8');
