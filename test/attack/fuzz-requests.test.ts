@@ -31,7 +31,22 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const TYPES = ['NAME', 'LIST', 'JOIN', 'QUER', 'RESP', 'FGET', 'QUIT', 'SIZE', 'PING'];
+const TYPES = [
+  'NAME',
+  'LIST',
+  'JOIN',
+  'QUER',
+  'RESP',
+  'FGET',
+  'QUIT',
+  'SIZE',
+  'PING',
+  'FINF',
+  'FRNG',
+  'FSUM',
+  'BRWS',
+  'HAND',
+];
 
 /**
  * Fields of a payload. Every field that could be a valid host is on
