@@ -17,6 +17,7 @@ import {
 } from '../../protocol/messages.js';
 import type {Identity, Log, Request, RequestOptions} from '../collaborators.js';
 import {addressText, expectReplyText} from '../net/peer-client.js';
+import type {PeerInfo} from '../types.js';
 
 export type RemoteDeps = {request: Request; log: Log};
 
@@ -111,4 +112,28 @@ export async function askJoin(
   const reason = reply instanceof Error ? describeError(reply) : replyText || 'no reply';
   log('warn', `${peerId} refused JOIN: ${reason}`);
   return 'refused';
+}
+
+/** Says QUIT to a peer; its answer only goes to the log. */
+export async function sayQuit(
+  {request, log}: RemoteDeps,
+  peer: PeerInfo,
+  selfId: string,
+): Promise<void> {
+  try {
+    const frames = await request(peer, MessageType.quit, selfId);
+    log('debug', `${peer.id} answered QUIT: ${frames[0]?.data.toString('utf8') ?? ''}`);
+  } catch (error) {
+    log('warn', `QUIT to ${peer.id} failed (${describeError(error)})`);
+  }
+}
+
+/** True when the peer's LIST names `selfId` (asked in the background). */
+export async function stillLists(
+  remote: RemoteDeps,
+  peer: PeerAddress,
+  selfId: string,
+): Promise<boolean> {
+  const listed = await askList(remote, peer, {background: true});
+  return listed.some((entry) => entry.peerId === selfId);
 }
