@@ -11,7 +11,11 @@ rmSync(`${dist}chunks`, {recursive: true, force: true});
 // tsc's map no longer describes the bundled file.
 rmSync(`${dist}cli.js.map`, {force: true});
 await build({
-  entryPoints: {cli: `${dist}cli.js`},
+  // The hashing worker thread loads its own file (source/node/transfer/prefix-hasher.ts).
+  entryPoints: {
+    cli: `${dist}cli.js`,
+    'hash-worker': `${dist}node/transfer/hash-worker.js`,
+  },
   outdir: dist,
   allowOverwrite: true,
   bundle: true,

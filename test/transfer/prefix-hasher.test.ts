@@ -1,27 +1,133 @@
 import assert from 'node:assert/strict';
 import {createHash, randomBytes} from 'node:crypto';
 import fs from 'node:fs/promises';
+import {readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {test} from 'node:test';
-import {PrefixHasher} from '../../source/node/transfer/prefix-hasher.js';
+import {test, type TestContext} from 'node:test';
+import {HashWorkerError, PrefixHasher} from '../../source/node/transfer/prefix-hasher.js';
 
-test('the hash of a file filled out of order, partly offered from memory', async (t) => {
+const MiB = 1024 * 1024;
+
+async function partFile(t: TestContext, content: Buffer): Promise<number> {
   const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'filer-hasher-'));
   t.after(() => fs.rm(directory, {recursive: true, force: true}));
-  const content = randomBytes(3 * 1024 * 1024 + 17);
   const file = path.join(directory, 'part');
   await fs.writeFile(file, content);
   const handle = await fs.open(file, 'r');
   t.after(() => handle.close());
+  return handle.fd;
+}
+
+/** OS threads of this process (Linux): a worker that was not ended stays counted. */
+function threadCount(): number | undefined {
+  const status = (() => {
+    try {
+      return readFileSync('/proc/self/status', 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  const match = /^Threads:\s+(\d+)/m.exec(status);
+  return match ? Number(match[1]) : undefined;
+}
+
+async function threadsSettle(expected: number): Promise<number | undefined> {
+  // A terminated worker's OS thread is joined shortly after terminate() resolves.
+  for (let tries = 0; tries < 200 && (threadCount() ?? 0) > expected; tries++) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return threadCount();
+}
+
+test('the hash of a file filled out of order, hashed in the worker as the prefix grows', async (t) => {
+  const content = randomBytes(3 * MiB + 17);
+  const fd = await partFile(t, content);
   const expected = createHash('sha256').update(content).digest('hex');
 
-  const hasher = new PrefixHasher(handle.fd, content.length);
-  const mid = 1024 * 1024;
-  hasher.markWritten(2 * mid, content.length); // a later range first: nothing to hash yet
-  hasher.offer(0, content.subarray(0, mid)); // in line: hashed from memory
-  hasher.offer(2 * mid, content.subarray(2 * mid)); // not in line: ignored
-  hasher.markWritten(0, mid); // already hashed: nothing to read
-  hasher.markWritten(mid, 2 * mid); // the gap: read back, then the rest
+  const hasher = new PrefixHasher(fd, content.length);
+  t.after(() => hasher.close());
+  hasher.markWritten(2 * MiB, content.length); // a later range first: nothing to hash yet
+  hasher.markWritten(0, MiB); // the prefix: hashed
+  hasher.markWritten(0, MiB); // already posted: nothing new
+  hasher.markWritten(MiB, 2 * MiB); // the gap: the prefix now covers the file
   assert.equal(await hasher.digest(), expected);
+  assert.equal(hasher.hashedBytes, content.length);
+});
+
+test('an empty file has the empty digest', async (t) => {
+  const fd = await partFile(t, Buffer.alloc(0));
+  const hasher = new PrefixHasher(fd, 0);
+  assert.equal(
+    await hasher.digest(),
+    createHash('sha256').update(Buffer.alloc(0)).digest('hex'),
+  );
+  await hasher.close();
+});
+
+test('a part file shorter than its written ranges fails at once, in one line, to the owner', async (t) => {
+  const fd = await partFile(t, randomBytes(MiB));
+  const failures: Error[] = [];
+  const hasher = new PrefixHasher(fd, 4 * MiB, {
+    onFailure: (error) => failures.push(error),
+  });
+  t.after(() => hasher.close());
+  const failed = new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      if (failures.length > 0) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 5);
+  });
+  hasher.markWritten(0, 2 * MiB); // claims more than the file holds
+  await failed;
+  assert.equal(failures.length, 1);
+  assert.ok(failures[0] instanceof HashWorkerError);
+  assert.match(
+    failures[0].message,
+    /^hashing the received data failed: .*ended at 1048576/,
+  );
+  assert.doesNotMatch(failures[0].message, /\n/);
+  await assert.rejects(hasher.digest(), failures[0]);
+  assert.equal(failures.length, 1, 'told once');
+});
+
+test('close() ends the worker before digest: no thread is left and digest rejects', async (t) => {
+  const fd = await partFile(t, randomBytes(2 * MiB));
+  const before = threadCount();
+  const hasher = new PrefixHasher(fd, 2 * MiB);
+  hasher.markWritten(0, MiB);
+  await hasher.close();
+  await hasher.close(); // idempotent
+  await assert.rejects(hasher.digest(), HashWorkerError);
+  if (before !== undefined) assert.equal(await threadsSettle(before), before);
+});
+
+test('a cancelled fetch ends the worker and digest rejects with the reason', async (t) => {
+  const fd = await partFile(t, randomBytes(2 * MiB));
+  const before = threadCount();
+  const controller = new AbortController();
+  const hasher = new PrefixHasher(fd, 2 * MiB, {signal: controller.signal});
+  hasher.markWritten(0, MiB);
+  const digest = hasher.digest(); // waits for the rest, which never comes
+  const reason = new Error('cancelled by the user');
+  controller.abort(reason);
+  await assert.rejects(digest, reason);
+  await hasher.close();
+  if (before !== undefined) assert.equal(await threadsSettle(before), before);
+});
+
+test('many hashers in a row leave no threads behind', async (t) => {
+  const content = randomBytes(64 * 1024);
+  const fd = await partFile(t, content);
+  const before = threadCount();
+  const expected = createHash('sha256').update(content).digest('hex');
+  for (let round = 0; round < 20; round++) {
+    const hasher = new PrefixHasher(fd, content.length);
+    hasher.markWritten(0, content.length);
+    assert.equal(await hasher.digest(), expected);
+    await hasher.close();
+  }
+  if (before !== undefined) assert.equal(await threadsSettle(before), before);
 });
