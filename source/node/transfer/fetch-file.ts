@@ -329,7 +329,10 @@ class RangedFetch {
       // A fresh part gets its full size at once: regions never written are holes.
       if (fresh) await handle.truncate(this.size);
       this.writer = new HoleKeepingWriter(deps.writeAt ?? writeAtPosition, fresh);
-      this.hasher = new PrefixHasher(handle.fd, this.size, job.signal);
+      this.hasher = new PrefixHasher(handle.fd, this.size, {
+        signal: job.signal,
+        onFailure: (error) => this.failLocally(error),
+      });
       for (const [start, end] of this.done) this.hasher.markWritten(start, end);
       this.queue = missingPieces(this.done, this.size, this.pieceSize());
       await this.saveState(true);
@@ -362,6 +365,7 @@ class RangedFetch {
         sha256: digest,
       };
     } finally {
+      await this.hasher?.close(); // its thread reads through handle.fd
       await handle.close().catch(() => undefined);
       if (keep) {
         await this.saveState(true).catch(() => undefined);
@@ -561,8 +565,6 @@ class RangedFetch {
           if (lane.piece && start + received >= lane.piece[1]) controller.abort();
           this.report('fetching');
         },
-        onBatch: (batch, length, position) =>
-          this.hasher?.offer(position, batch.subarray(0, length)),
         onDurable: (bytes) => {
           const upTo = Math.min(start + bytes, lane.piece?.[1] ?? end);
           if (upTo > start + durable) this.markDone(start + durable, upTo);
@@ -574,8 +576,7 @@ class RangedFetch {
       if (job.signal.aborted) return;
       const shortened = lane.piece?.[1] ?? end;
       if (error instanceof DiskWriteError || error instanceof DiskStallError) {
-        this.localFailure ??= error;
-        for (const other of this.lanes) other.controller?.abort();
+        this.failLocally(error);
       }
       if (!controller.signal.aborted) {
         lane.failures++;
@@ -602,6 +603,12 @@ class RangedFetch {
       this.wake = undefined;
       wake?.();
     }
+  }
+
+  /** No source can help: every lane stops. */
+  private failLocally(error: Error): void {
+    this.localFailure ??= error;
+    for (const lane of this.lanes) lane.controller?.abort();
   }
 
   private markDone(start: number, end: number): void {
