@@ -16,8 +16,8 @@ export type FilerNodeSpec = {
   firstPeer?: string;
   /** Write a V8 CPU profile into this directory when the node exits. */
   cpuProfDir?: string;
-  /** Run on this CPU only. */
-  cpu?: number;
+  /** Run on these CPUs only (a taskset list). */
+  cpu?: string;
   /** Print debug lines too (the sender says when a share is hashed). */
   verbose?: boolean;
   /** Fetch with plain FGET only (no verification). */

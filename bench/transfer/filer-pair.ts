@@ -53,7 +53,7 @@ export async function fetchBetweenTwoNodes(
     const receiver = await startFilerNode({
       ...common,
       label: `${label}-receiver`,
-      cpu: context.pinning?.receiver,
+      cpu: plain ? context.pinning?.receiver : context.pinning?.verifyingReceiver,
       downloadDir,
       plainFetch: plain,
     });

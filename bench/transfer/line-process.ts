@@ -25,7 +25,7 @@ export class LineProcess {
     readonly label: string,
     command: string,
     args: string[],
-    {env = process.env, cpu}: {env?: NodeJS.ProcessEnv; cpu?: number} = {},
+    {env = process.env, cpu}: {env?: NodeJS.ProcessEnv; cpu?: string} = {},
   ) {
     const [program, programArgs] = onCpu(cpu, command, args);
     this.child = spawn(program, programArgs, {stdio: 'pipe', env});

@@ -17,7 +17,10 @@
  *   fetched by a fourth; prints how many sources sent bytes.
  *
  * Senders run on CPU 0 and receivers on CPU 1 (taskset) unless --no-pin: on a
- * small VM the scheduler otherwise sometimes puts both ends on one core.
+ * small VM the scheduler otherwise sometimes puts both ends on one core. A
+ * verifying receiver may use every CPU: it hashes on a second thread, and one
+ * core cannot receive and hash at these rates (cpu-pinning.ts says why that
+ * stays fair).
  * --cli compares another build; --cpu-prof DIR profiles the nodes, and
  * summarize-profile.ts prints the profiles' top self time.
  *
@@ -88,8 +91,9 @@ if ((os.loadavg()[0] ?? 0) > os.cpus().length / 2) {
 }
 context.print(
   pinning
-    ? `pinned: senders on CPU ${pinning.sender}, receivers on CPU ${pinning.receiver} ` +
-        `(taskset; --no-pin lets the scheduler choose)`
+    ? `pinned (taskset; --no-pin lets the scheduler choose): senders on CPU ${pinning.sender}, ` +
+        `receivers that only move bytes (kernel, plain) on CPU ${pinning.receiver}, ` +
+        `verifying receivers on CPUs ${pinning.verifyingReceiver} (they hash on a second thread)`
     : 'not pinned: the scheduler places every process',
 );
 try {

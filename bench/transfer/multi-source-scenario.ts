@@ -63,7 +63,7 @@ export async function runMultiSourceScenario(context: ScenarioContext): Promise<
     const fetcher = await startFilerNode({
       ...common,
       label: 'multi-fetcher',
-      cpu: context.pinning?.receiver,
+      cpu: context.pinning?.verifyingReceiver,
       firstPeer: first.id,
     });
     nodes.push(fetcher);

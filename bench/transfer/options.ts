@@ -32,7 +32,8 @@ export const USAGE = `npm run bench:transfer -- [options]
   --cli PATH         built CLI to benchmark (default dist/cli.js)
   --cpu-prof DIR     run the filer nodes with node --cpu-prof, profiles into DIR
   --no-pin           let the scheduler place the processes (default: every sender
-                     on CPU 0, every receiver on CPU 1, with taskset)
+                     on CPU 0, every receiver on CPU 1, a verifying receiver on
+                     all CPUs, with taskset)
   --help             this text`;
 
 const DEFAULT_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
