@@ -32,6 +32,7 @@ import {
 import {Overlay, type OverlayEvents} from './overlay/overlay.js';
 import {OwnerLiveness} from './overlay/owner-liveness.js';
 import {OverlayMessageType} from '../protocol/overlay-messages.js';
+import {QueryTableMessageType} from '../protocol/query-table-messages.js';
 import {PeerBrowser, type BrowseListing} from './search/peer-browser.js';
 import {createDispatcher, type HandlerTable} from './request-dispatch.js';
 import {
@@ -56,6 +57,9 @@ import type {
 } from './types.js';
 
 export type {FilerNodeOptions} from './node-options.js';
+
+/** A burst of shared files (a walk, downloads) is announced to the neighbours once. */
+const SHARES_CHANGED_DELAY_MS = 200;
 export type {LatestSearch, SearchStats} from './search/search-router.js';
 export type {BrowseListing, BrowsedFile} from './search/peer-browser.js';
 
@@ -78,6 +82,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     this.log(level, message);
   private stabilizer: NodeJS.Timeout | undefined;
   private topUpTimer: NodeJS.Timeout | undefined;
+  private sharesChangedTimer: NodeJS.Timeout | undefined;
   private readonly requestsByType = new Map<string, number>();
   private listeningPort = 0;
   private state: 'new' | 'open' | 'closing' | 'closed' = 'new';
@@ -146,6 +151,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       sizeLookup: this.options.sizeLookup,
       mode: this.options.searchMode,
       limits: this.options.searchLimits,
+      routingLimits: this.options.queryTableLimits,
       session: {quietMs: this.options.searchQuietMs},
     });
     this.peerBrowser = new PeerBrowser({
@@ -182,6 +188,14 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       log,
     });
 
+    // Query tables follow the neighbours and this node's own shares.
+    this.overlay.on('peer-added', (peer) => this.searchRouter.neighbourAdded(peer));
+    this.overlay.on('peer-removed', (peer) =>
+      this.searchRouter.neighbourRemoved(peer.id),
+    );
+    this.fileIndex.on('file-added', (entry) => {
+      if (entry.local) this.sharesChanged();
+    });
     this.relay<OverlayEvents>(this.overlay, ['peer-added', 'peer-removed']);
     this.relay<FileIndexEvents>(this.fileIndex, ['file-added', 'file-removed']);
     this.relay<SearchEvents>(this.searchRouter, [
@@ -238,6 +252,12 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
         ),
       [MessageType.quit]: (request, reply) =>
         this.overlay.answerQuit(request.data.toString('utf8'), request.remote, reply),
+      [QueryTableMessageType.forwardedQuery]: (request, reply) =>
+        this.searchRouter.answerForwardedQuery(request.data, reply, request.remote),
+      [QueryTableMessageType.table]: (request, reply) =>
+        this.searchRouter.answerTable(reply, request.remote),
+      [QueryTableMessageType.tableNotice]: (request, reply) =>
+        this.searchRouter.answerTableNotice(request.data, reply, request.remote),
       [OverlayMessageType.handover]: (request, reply) =>
         this.overlay.answerHandover(request.data.toString('utf8'), request.remote, reply),
       [BrowseMessageType.browse]: (request, reply) =>
@@ -312,6 +332,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     clearInterval(this.stabilizer);
     this.searchRouter.close();
     clearInterval(this.topUpTimer);
+    clearTimeout(this.sharesChangedTimer);
     await this.transferEngine.stopAll();
     await this.hasher.close();
     if (wasOpen) await this.overlay.leave();
@@ -420,14 +441,37 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     return this.overlay.removePeer(peerId);
   }
 
-  /** The stabilizer: drops every neighbour, and every listed owner, that no longer accepts connections. */
+  /**
+   * The stabilizer: drops every neighbour, and every listed owner, that no
+   * longer accepts connections; refreshes the neighbours' query tables.
+   */
   checkPeers(): Promise<void> {
-    return Promise.all([this.overlay.checkPeers(), this.owners.check()]).then(() => {});
+    return Promise.all([
+      this.overlay.checkPeers(),
+      this.owners.check(),
+      this.searchRouter.refreshTables(),
+    ]).then(() => {});
   }
 
-  /** Shares a file, or every file under a directory, by base name; `signal` stops a long walk. */
-  addShare(sharePath: string, signal?: AbortSignal): Promise<FileEntry[]> {
-    return this.fileIndex.addShare(sharePath, signal);
+  /**
+   * Shares a file, or every file under a directory, by base name; `signal`
+   * stops a long walk. Resolves once the neighbours know the new names (so
+   * the next search finds them).
+   */
+  async addShare(sharePath: string, signal?: AbortSignal): Promise<FileEntry[]> {
+    const added = await this.fileIndex.addShare(sharePath, signal);
+    await this.searchRouter.sharesChanged();
+    return added;
+  }
+
+  /** Shares changed (a share added, a download done): neighbours told soon, once per burst. */
+  private sharesChanged(): void {
+    if (this.sharesChangedTimer || !this.isOpen) return;
+    this.sharesChangedTimer = setTimeout(() => {
+      this.sharesChangedTimer = undefined;
+      void this.searchRouter.sharesChanged();
+    }, SHARES_CHANGED_DELAY_MS);
+    this.sharesChangedTimer.unref();
   }
 
   /** Sends QUER to every neighbour; results arrive later as 'search-result'. */

@@ -182,6 +182,26 @@ export const LIMIT_DEFAULTS = {
     unit: 'ms',
     what: 'after this, a copy of a query with the same ttl is a search repeated by its person, and is answered again',
   },
+  'query-table-bytes': {
+    value: 32 * 1_024,
+    unit: 'bytes',
+    what: "a neighbour's query table (QTAB); a larger one is refused and the neighbour gets every query",
+  },
+  'query-table-age': {
+    value: 60_000,
+    unit: 'ms',
+    what: "a neighbour's query table is trusted this long after it was fetched (asked again before)",
+  },
+  'query-table-retry': {
+    value: 60_000,
+    unit: 'ms',
+    what: 'after a neighbour gave no query table (an original peer, a failure), it is asked again after this',
+  },
+  'query-table-requests': {
+    value: 600,
+    unit: 'count',
+    what: 'QTAB and QTAN taken from one IP address per minute (a tenth of it at once); more are closed unanswered',
+  },
   'catalog-remote-names': {
     value: 20_000,
     unit: 'count',

@@ -6,6 +6,7 @@ import {detectAdvertisedHost} from './net/advertised-host.js';
 import {DEFAULT_CLIENT_LIMITS} from './net/peer-client.js';
 import type {PoolLimits} from './net/outgoing-pool.js';
 import type {ServerLimits} from './net/peer-server.js';
+import type {QueryRoutingLimits} from './search/query-routing.js';
 import type {SearchLimits, SearchMode} from './search/search-router.js';
 import {DEFAULT_SESSION_LIMITS} from './search/search-session.js';
 
@@ -48,15 +49,21 @@ export type FilerNodeOptions = {
   searchQuietMs?: number;
   /** Search limits (see limits.ts); tests and simulations on one address raise them. */
   searchLimits?: Partial<SearchLimits>;
+  /** Query tables between filer-tui neighbours (see limits.ts); tests shorten them. */
+  queryTableLimits?: Partial<QueryRoutingLimits>;
   /** Outgoing connection slots (see net/outgoing-pool.ts). */
   outgoingLimits?: Partial<PoolLimits>;
 };
 
 export type ResolvedOptions = Required<
-  Omit<FilerNodeOptions, 'serverLimits' | 'outgoingLimits' | 'searchLimits'>
+  Omit<
+    FilerNodeOptions,
+    'serverLimits' | 'outgoingLimits' | 'searchLimits' | 'queryTableLimits'
+  >
 > & {
   serverLimits: Partial<ServerLimits>;
   searchLimits: Partial<SearchLimits>;
+  queryTableLimits: Partial<QueryRoutingLimits>;
   outgoingLimits: Partial<PoolLimits>;
 };
 
@@ -80,6 +87,7 @@ export function resolveOptions(options: FilerNodeOptions): ResolvedOptions {
     searchMode: options.searchMode ?? 'filer',
     searchQuietMs: options.searchQuietMs ?? DEFAULT_SESSION_LIMITS.quietMs,
     searchLimits: options.searchLimits ?? {},
+    queryTableLimits: options.queryTableLimits ?? {},
     outgoingLimits: options.outgoingLimits ?? {},
   };
 }

@@ -27,9 +27,20 @@ const split = (data: Buffer): string[] =>
     .split(/[ \t\n\v\f\r]+/)
     .filter((field) => field.length > 0);
 
+/**
+ * Answers a type the original has no handler for (a hostile or a newer peer
+ * in the test); without it, or when it returns false, the connection is
+ * closed without a reply, as the original does.
+ */
+export type ExtensionHandler = (
+  request: {type: string; data: Buffer},
+  socket: net.Socket,
+) => boolean;
+
 export async function startOriginalPeer(
   network: TestNetwork,
   files: Record<string, string> = {},
+  extension: ExtensionHandler = () => false,
 ): Promise<OriginalPeer> {
   const table = new Map<string, string>();
   const peerList = new Map<string, number>();
@@ -111,7 +122,8 @@ export async function startOriginalPeer(
       }
       default:
         // No handler: the connection is closed without a reply.
-        return void socket.end();
+        if (!extension(request, socket)) socket.end();
+        return;
     }
   };
 

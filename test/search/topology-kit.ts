@@ -115,6 +115,25 @@ export async function settled(nodes: readonly FilerNode[]): Promise<void> {
   );
 }
 
+/**
+ * Waits until every node trusts the query table of every neighbour that has
+ * one (`originals`: neighbours without, by node index), and no fetch is on its way.
+ */
+export async function tablesTrusted(
+  nodes: readonly FilerNode[],
+  originals: (index: number) => number = () => 0,
+): Promise<void> {
+  await eventually(
+    () =>
+      nodes.every(
+        (node, index) =>
+          node.searchStats().tables?.trusted === node.peers().length - originals(index),
+      ),
+    'every neighbour query table fetched',
+  );
+  await settled(nodes);
+}
+
 export type SearchTotals = {
   received: number;
   processed: number;

@@ -16,6 +16,11 @@ import {
   type QueryRequest,
 } from '../../protocol/messages.js';
 import {
+  formatForwardedQuery,
+  parseForwardedQuery,
+  QueryTableMessageType,
+} from '../../protocol/query-table-messages.js';
+import {
   nameFromWire,
   unescapedWire,
   wireBytes,
@@ -34,6 +39,8 @@ import {
   type QueryPlan,
 } from './query-plan.js';
 import {addressOf, perMinute, RateBuckets} from './rate-buckets.js';
+import type {Frame} from '../../protocol/frame.js';
+import {isSameHost} from '../overlay/same-host.js';
 
 /**
  * 'filer': every holder in reach answers, duplicates are dropped without
@@ -64,8 +71,10 @@ export type ResponderStats = {
   queriesReceived: number;
   /** QUER answered or forwarded (not a duplicate). */
   queriesProcessed: number;
-  /** QUER sent on to neighbours (the user's own searches not counted). */
+  /** QUER (or QFWD) sent on to neighbours (the user's own searches not counted). */
   queriesForwarded: number;
+  /** Last-hop copies not sent: the neighbour's query table rules out a match. */
+  queriesSkipped: number;
   responsesSent: number;
   /** Queries taken whose processing has not finished yet. */
   queriesPending: number;
@@ -83,7 +92,20 @@ export type ResponderDeps = {
   defer: (task: () => void) => void;
   mode?: SearchMode;
   limits?: Partial<SearchLimits>;
+  /** The neighbours' query tables (filer mode); without it every neighbour gets every copy. */
+  routing?: QueryRoutes;
 };
+
+/** What forwarding asks of query routing (query-routing.ts). */
+export type QueryRoutes = {
+  /** False only when the neighbour's fresh table rules out a match of `key` (wire text). */
+  mayMatch(peerId: string, key: string): boolean;
+  /** The neighbour answered QTAB: it takes QFWD. */
+  speaksQueryRouting(peerId: string): boolean;
+};
+
+/** A query to process, and the neighbour it came from when it said so (QFWD). */
+type Arrived = {query: QueryRequest; from?: string};
 
 export class QueryResponder {
   private readonly memory: QueryMemory;
@@ -95,6 +117,7 @@ export class QueryResponder {
     queriesReceived: 0,
     queriesProcessed: 0,
     queriesForwarded: 0,
+    queriesSkipped: 0,
     responsesSent: 0,
     queriesPending: 0,
   };
@@ -118,13 +141,32 @@ export class QueryResponder {
   }
 
   /** QUER: the frame data as it came (its fields are bytes). */
-  async answerQuery(data: Buffer, reply: Reply, remote = '?'): Promise<void> {
-    let query: QueryRequest;
+  answerQuery(data: Buffer, reply: Reply, remote = '?'): Promise<void> {
+    return this.take(reply, remote, () => ({query: parseQuery(wireText(data))}));
+  }
+
+  /**
+   * QFWD (filer mode): a QUER from a filer-tui neighbour that names itself,
+   * so the query is not sent back to it. A sender that is not at the
+   * request's address is not believed (the query goes everywhere).
+   */
+  answerForwardedQuery(data: Buffer, reply: Reply, remote = '?'): Promise<void> {
+    if (this.mode === 'compatible') return Promise.resolve();
+    return this.take(reply, remote, () => {
+      const {fromPeerId, ...query} = parseForwardedQuery(wireText(data));
+      const from = parsePeerId(fromPeerId);
+      return from && isSameHost(remote, from.host) ? {query, from: fromPeerId} : {query};
+    });
+  }
+
+  private async take(reply: Reply, remote: string, parse: () => Arrived): Promise<void> {
+    let arrived: Arrived;
     try {
-      query = parseQuery(wireText(data));
+      arrived = parse();
     } catch {
       return reply.send(MessageType.error, ReplyText.queryIncorrect);
     }
+    const {query} = arrived;
     // Acknowledged as the original does (the key echoed byte for byte), whatever is done after.
     await reply.send(MessageType.reply, wireBytes(ReplyText.queryAck(query.key)));
     if (!this.queriesByPeer.take(addressOf(remote))) {
@@ -139,7 +181,7 @@ export class QueryResponder {
     this.counts.queriesPending++;
     // Processed after the connection closes, as the original's query thread.
     this.deps.defer(() => {
-      this.processQuery(query)
+      this.processQuery(query, arrived.from)
         .catch((error: unknown) =>
           this.deps.log('warn', `query processing failed: ${describeError(error)}`),
         )
@@ -147,14 +189,20 @@ export class QueryResponder {
     });
   }
 
-  /** Answers and forwards an admitted query; resolves when every message went out. */
-  async processQuery(query: QueryRequest): Promise<void> {
+  /**
+   * Answers and forwards an admitted query; resolves when every message went
+   * out. `from`: the neighbour that passed it on, when known (not sent back).
+   */
+  async processQuery(query: QueryRequest, from?: string): Promise<void> {
     const {deps} = this;
     if (!deps.isOpen()) return;
     const plan = this.plan(query);
     if (!plan) return;
     this.counts.queriesProcessed++;
-    await Promise.all([this.sendResponses(query, plan), this.forward(plan.forward)]);
+    await Promise.all([
+      this.sendResponses(query, plan),
+      this.forward(plan.forward, from),
+    ]);
   }
 
   private plan(query: QueryRequest): QueryPlan | undefined {
@@ -176,20 +224,48 @@ export class QueryResponder {
     );
   }
 
-  private async forward(query: QueryRequest | undefined): Promise<void> {
+  private async forward(query: QueryRequest | undefined, from?: string): Promise<void> {
     if (!query) return;
-    const data = wireBytes(formatQuery(query));
-    // The asker need not hear its own query again (compatible mode does as the original).
+    if (this.mode === 'compatible') {
+      // As the original: every neighbour, the asker too.
+      await this.sendAll(this.deps.peers(), query);
+      return;
+    }
+    const key = unescapedWire(query.key);
+    const routes = this.deps.routing;
     const peers = this.deps
       .peers()
-      .filter((peer) => this.mode === 'compatible' || peer.id !== query.returnPeerId);
+      .filter((peer) => peer.id !== query.returnPeerId && peer.id !== from);
+    // A copy with no ttl left is only answered there: only where a match may be.
+    const targets =
+      query.ttl > 0 || !routes
+        ? peers
+        : peers.filter((peer) => routes.mayMatch(peer.id, key));
+    this.counts.queriesSkipped += peers.length - targets.length;
+    await this.sendAll(targets, query);
+  }
+
+  /** QFWD to neighbours that take it, QUER to the others (and to one that closed QFWD). */
+  private async sendAll(peers: readonly PeerInfo[], query: QueryRequest): Promise<void> {
+    const routes = this.mode === 'compatible' ? undefined : this.deps.routing;
+    const plain = wireBytes(formatQuery(query));
+    const named = wireBytes(
+      formatForwardedQuery({...query, fromPeerId: this.deps.selfId()}),
+    );
+    const send = (peer: PeerInfo, type: string, data: Buffer): Promise<Frame[]> =>
+      this.deps
+        .request(peer, type, data, {background: true})
+        .catch((): Frame[] => [{type: MessageType.error, data: Buffer.alloc(0)}]);
     this.counts.queriesForwarded += peers.length;
     await Promise.all(
-      peers.map((peer) =>
-        this.deps
-          .request(peer, MessageType.query, data, {background: true})
-          .catch(() => undefined),
-      ),
+      peers.map(async (peer) => {
+        if (!routes?.speaksQueryRouting(peer.id)) {
+          await send(peer, MessageType.query, plain);
+          return;
+        }
+        const frames = await send(peer, QueryTableMessageType.forwardedQuery, named);
+        if (frames.length === 0) await send(peer, MessageType.query, plain);
+      }),
     );
   }
 

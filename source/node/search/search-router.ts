@@ -22,13 +22,18 @@ import {
 import type {Reply} from '../collaborators.js';
 import {limitHit} from '../limits.js';
 import {TypedEmitter} from '../typed-emitter.js';
-import type {SearchResult} from '../types.js';
+import type {PeerInfo, SearchResult} from '../types.js';
 import {
   DEFAULT_SEARCH_LIMITS,
   QueryResponder,
   type ResponderDeps,
   type ResponderStats,
 } from './query-responder.js';
+import {
+  QueryRouting,
+  type QueryRoutingLimits,
+  type QueryRoutingStats,
+} from './query-routing.js';
 import {addressOf, perMinute, RateBuckets} from './rate-buckets.js';
 import {
   DEFAULT_SESSION_LIMITS,
@@ -46,7 +51,11 @@ export {DEFAULT_SEARCH_LIMITS} from './query-responder.js';
 export type {SearchLimits, SearchMode} from './query-responder.js';
 
 /** What search did so far, for tests and the search benchmark. */
-export type SearchStats = ResponderStats & {responsesReceived: number};
+export type SearchStats = ResponderStats & {
+  responsesReceived: number;
+  /** Query routing (filer mode only). */
+  tables?: QueryRoutingStats;
+};
 
 export type SearchEvents = {
   'search-started': [search: {key: string; ttl: number}];
@@ -62,12 +71,15 @@ export type SearchDeps = ResponderDeps & {
   /** The quiet period of a search and the like (tests shorten it). */
   session?: Partial<SessionLimits>;
   timers?: Timers;
+  routingLimits?: Partial<QueryRoutingLimits>;
 };
 
 export const DEFAULT_SEARCH_TTL = 4;
 
 export class SearchRouter extends TypedEmitter<SearchEvents> {
   private readonly responder: QueryResponder;
+  /** Query tables between filer-tui neighbours; none in compatible mode (as the original). */
+  private readonly routing: QueryRouting | undefined;
   private readonly responsesByPeer: RateBuckets;
   /** The user's own searches, newest last. */
   private readonly sessions: SearchSession[] = [];
@@ -78,7 +90,22 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
 
   constructor(private readonly deps: SearchDeps) {
     super();
-    this.responder = new QueryResponder(deps);
+    this.routing =
+      deps.mode === 'compatible'
+        ? undefined
+        : new QueryRouting({
+            selfId: deps.selfId,
+            neighbours: deps.peers,
+            shared: () => deps.files.catalog.localListing(),
+            request: deps.request,
+            clock: deps.clock,
+            log: deps.log,
+            ...(deps.routingLimits ? {limits: deps.routingLimits} : {}),
+          });
+    this.responder = new QueryResponder({
+      ...deps,
+      ...(this.routing ? {routing: this.routing} : {}),
+    });
     const limits = {...DEFAULT_SEARCH_LIMITS, ...deps.limits};
     this.sessionLimits = {
       ...DEFAULT_SESSION_LIMITS,
@@ -93,7 +120,11 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
   }
 
   stats(): SearchStats {
-    return {...this.responder.stats(), responsesReceived: this.responsesReceived};
+    return {
+      ...this.responder.stats(),
+      responsesReceived: this.responsesReceived,
+      ...(this.routing ? {tables: this.routing.stats()} : {}),
+    };
   }
 
   latestSearch(): LatestSearch | undefined {
@@ -173,6 +204,44 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
   /** Answers and forwards an admitted query; resolves when every message went out. */
   processQuery(query: QueryRequest): Promise<void> {
     return this.responder.processQuery(query);
+  }
+
+  /** QFWD: a QUER that names the neighbour it came from (closed unanswered in compatible mode). */
+  answerForwardedQuery(data: Buffer, reply: Reply, remote = '?'): Promise<void> {
+    return this.responder.answerForwardedQuery(data, reply, remote);
+  }
+
+  // ---- query routing (filer mode; an original's silence in compatible mode) ----
+
+  /** QTAB: this node's query table. */
+  async answerTable(reply: Reply, remote: string): Promise<void> {
+    await this.routing?.answerTable(reply, remote);
+  }
+
+  /** QTAN: a neighbour's query table changed. */
+  async answerTableNotice(data: Buffer, reply: Reply, remote: string): Promise<void> {
+    await this.routing?.answerNotice(data, reply, remote);
+  }
+
+  neighbourAdded(peer: PeerInfo): void {
+    this.routing?.neighbourAdded(peer);
+  }
+
+  neighbourRemoved(peerId: string): void {
+    this.routing?.neighbourRemoved(peerId);
+  }
+
+  /** The liveness round: tables fetched where missing or old, missed notices sent again. */
+  async refreshTables(): Promise<void> {
+    await this.routing?.refresh();
+  }
+
+  /**
+   * Tells the neighbours that the names shared here changed; resolves when
+   * they know (so the next search anywhere reaches the new files).
+   */
+  async sharesChanged(): Promise<void> {
+    await this.routing?.announce();
   }
 
   // ---- RESP ---------------------------------------------------------------------
