@@ -61,22 +61,25 @@ type SearchFigures = {
 const delay = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
 
-async function totals(workers: Worker[]): Promise<{quer: number; resp: number}> {
-  let quer = 0;
-  let resp = 0;
+type Totals = {quer: number; resp: number; tables: number};
+
+/** Messages received so far: queries (QUER, and QFWD between filer-tui peers), RESP, query-table traffic. */
+async function totals(workers: Worker[]): Promise<Totals> {
+  const sum: Totals = {quer: 0, resp: 0, tables: 0};
   for (const worker of workers) {
     for (const counts of await worker.ask<Array<Record<string, number>>>({
       kind: 'counts',
     })) {
-      quer += counts.QUER ?? 0;
-      resp += counts.RESP ?? 0;
+      sum.quer += (counts.QUER ?? 0) + (counts.QFWD ?? 0);
+      sum.resp += counts.RESP ?? 0;
+      sum.tables += (counts.QTAB ?? 0) + (counts.QTAN ?? 0);
     }
   }
-  return {quer, resp};
+  return sum;
 }
 
 /** Waits until no QUER or RESP arrived anywhere for QUIET_MS (at most 20 s). */
-async function untilQuiet(workers: Worker[]): Promise<{quer: number; resp: number}> {
+async function untilQuiet(workers: Worker[]): Promise<Totals> {
   let last = await totals(workers);
   let stableSince = Date.now();
   const deadline = Date.now() + 20_000;
@@ -165,6 +168,7 @@ async function runMode(mode: Mode): Promise<void> {
     const shape = overlayShape(lists, HOPS);
 
     const figures: SearchFigures[] = [];
+    const searchesStart = await totals(workers);
     for (const [number, key] of keys.entries()) {
       const keyHolders = holders.get(key) ?? new Set();
       let searcherIndex = pick(NODES);
@@ -204,10 +208,14 @@ async function runMode(mode: Mode): Promise<void> {
       });
     }
 
+    const tableMessages = (await totals(workers)).tables - searchesStart.tables;
     const peaks = await Promise.all(
       workers.map((worker) => worker.ask<number>({kind: 'memory'})),
     );
     report(mode, shape, figures, joinMs, peaks);
+    console.log(
+      `${'QTAB+QTAN while searching'.padEnd(30)} ${tableMessages} (${(tableMessages / Math.max(1, figures.length)).toFixed(1)} per search)`,
+    );
     await Promise.all(workers.map((worker) => worker.ask({kind: 'close'})));
   } finally {
     for (const worker of workers) worker.stop();
@@ -260,7 +268,7 @@ function report(
   line(`mean share within ${HOPS} hops`, `${(shape.meanReach * 100).toFixed(1)}%`);
   line('diameter', String(shape.diameter));
   line('searches', `${figures.length} (holders per key 1-${2 * HOLDERS - 1})`);
-  line('QUER per search', `mean ${mean(quer).toFixed(1)}, max ${Math.max(...quer)}`);
+  line('QUER+QFWD per search', `mean ${mean(quer).toFixed(1)}, max ${Math.max(...quer)}`);
   line('RESP per search', `mean ${mean(resp).toFixed(1)}, max ${Math.max(...resp)}`);
   line(
     `recall within ${HOPS} hops`,
