@@ -1,7 +1,8 @@
 /**
  * A stand-in filer-tui source for transfer tests: answers FINF with the size
  * and SHA-256 it is told, and FRNG from a buffer, optionally cutting a reply
- * after some bytes, resetting, or serving other bytes. Built on the project's
+ * after some bytes, resetting, or serving other bytes; FSUM (the chunk
+ * hashes of its buffer) only when told to. Built on the project's
  * fake peer, so it records every request.
  */
 import {createHash} from 'node:crypto';
@@ -14,6 +15,8 @@ export type RangePlan = {
   content: Buffer;
   /** Announced hash (default: the content's). '-' announces none. */
   sha256?: string;
+  /** Answers FSUM from `content` (else it closes on it, as without the extension). */
+  sums?: boolean;
   /** Per FRNG request (0-based): how to answer it. */
   answer?: (
     index: number,
@@ -36,6 +39,20 @@ export async function startRangePeer(network: TestNetwork, plan: RangePlan) {
     if (request.type === 'FINF') {
       const hash = plan.sha256 ?? sha256Of(plan.content);
       return void socket.end(rawFrame('REPL', `${plan.content.length} ${hash}`));
+    }
+    if (request.type === 'FSUM' && plan.sums) {
+      const [offset, length, chunk] = text.split(' ').map(Number) as [
+        number,
+        number,
+        number,
+      ];
+      const sums: string[] = [];
+      for (let at = offset; at < offset + length; at += chunk) {
+        sums.push(
+          sha256Of(plan.content.subarray(at, Math.min(offset + length, at + chunk))),
+        );
+      }
+      return void socket.end(rawFrame('REPL', sums.join(' ')));
     }
     if (request.type !== 'FRNG') return void socket.end();
     const [offsetText, lengthText] = text.split(' ');

@@ -3,15 +3,17 @@
  * one short turn of the event loop, so the node keeps answering while a large
  * file is hashed.
  */
-import type {Hash} from 'node:crypto';
 import {readAt} from './read-at.js';
+
+/** What the bytes are fed to: a Hash, or several at once. */
+export type HashSink = {update(data: Buffer): unknown};
 
 export const PIECE_BYTES = 1024 * 1024;
 
 /** Feeds bytes [start, end) of `fd` to `hash`; rejects if the file is shorter. */
 export async function hashRegion(
   fd: number,
-  hash: Hash,
+  hash: HashSink,
   start: number,
   end: number,
   signal?: AbortSignal,

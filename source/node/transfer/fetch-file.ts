@@ -28,7 +28,8 @@ import {
   subtractRanges,
   type Range,
 } from './byte-ranges.js';
-import {checkKeptBytes} from './kept-bytes-check.js';
+import {askSumsOf, checkKeptBytes, partSums, SUM_CHUNK} from './kept-bytes-check.js';
+import {chunkRanges, planRepair} from './mismatch-repair.js';
 import {HoleKeepingWriter} from './hole-keeping-writer.js';
 import {downloadToFile, publish} from './download.js';
 import {partFileName} from './download-names.js';
@@ -122,6 +123,10 @@ const PIECES_PER_SOURCE = 4;
 const STATE_SAVE_INTERVAL_MS = 500;
 /** Failures (not counting lost races) before a source is given up. */
 const MAX_SOURCE_FAILURES = 2;
+/** Rounds of locating and fetching again bad chunks after a whole-file mismatch. */
+const MAX_REPAIR_ROUNDS = 2;
+/** Who sent the bytes kept from an earlier fetch, in log lines. */
+const KEPT_PART = 'the kept part';
 
 export class NodeClosingError extends FilerError {
   constructor() {
@@ -288,6 +293,8 @@ class RangedFetch {
   private localFailure: Error | undefined;
   private lastOwner: string;
   private wake: (() => void) | undefined;
+  /** Which bytes each source sent (KEPT_PART: kept from before), to name a bad one. */
+  private readonly sentBy = new Map<string, Range[]>();
 
   constructor(
     private readonly job: FetchJob,
@@ -326,6 +333,7 @@ class RangedFetch {
     const fresh = resumedBytes === 0;
     try {
       if (!fresh) resumedBytes = await this.checkKept(handle.fd);
+      this.sentBy.set(KEPT_PART, this.done);
       // A fresh part gets its full size at once: regions never written are holes.
       if (fresh) await handle.truncate(this.size);
       this.writer = new HoleKeepingWriter(deps.writeAt ?? writeAtPosition, fresh);
@@ -339,20 +347,19 @@ class RangedFetch {
       try {
         await this.fetchAll(handle.fd);
       } catch (error) {
-        // Kept for resume unless the user cancelled (closing the node keeps it).
-        const cancelled =
-          job.signal.aborted && !(job.signal.reason instanceof NodeClosingError);
-        keep = this.sha256 !== undefined && !cancelled && coveredBytes(this.done) > 0;
+        keep = this.keepsPartAfter(error);
         throw error;
       }
       this.report('verifying');
-      const digest = await this.hasher.digest();
+      let digest = await this.hasher.digest();
       const expected = this.sha256 ?? (await this.askHashAgain());
       if (expected !== undefined && digest !== expected) {
-        throw new ContentMismatchError(
-          job.name,
-          this.lanes.map((lane) => lane.source.id),
-        );
+        try {
+          digest = await this.repairMismatch(handle.fd, expected);
+        } catch (error) {
+          keep = this.keepsPartAfter(error);
+          throw error;
+        }
       }
       await handle.close();
       const finalPath = await publish(this.partPath, this.target);
@@ -378,6 +385,100 @@ class RangedFetch {
         await fs.rm(this.statePath, {force: true});
       }
     }
+  }
+
+  /** A part is kept for resume unless the user cancelled (closing the node keeps it). */
+  private keepsPartAfter(error: unknown): boolean {
+    const {signal} = this.job;
+    const cancelled = signal.aborted && !(signal.reason instanceof NodeClosingError);
+    return (
+      this.sha256 !== undefined &&
+      !cancelled &&
+      !(error instanceof ContentMismatchError) &&
+      coveredBytes(this.done) > 0
+    );
+  }
+
+  /**
+   * The whole file did not match: the sources' chunk hashes (FSUM) show
+   * which chunks are wrong, and only those are fetched again, from sources
+   * that hold the right bytes (never from one whose file is what was wrong).
+   * Returns the digest that now matches, else throws ContentMismatchError.
+   */
+  private async repairMismatch(fd: number, expected: string): Promise<string> {
+    const {job, deps} = this;
+    const mismatch = new ContentMismatchError(
+      job.name,
+      this.lanes.map((lane) => lane.source.id),
+    );
+    // Each round is checked by a pass of its own: the fetch's hasher is done.
+    await this.hasher?.close();
+    this.hasher = undefined;
+    let ours = await partSums(fd, this.size, SUM_CHUNK, job.signal);
+    for (let round = 0; round < MAX_REPAIR_ROUNDS; round++) {
+      const theirs = await this.askEverySourceSums();
+      const plan = planRepair(ours.sums, theirs, (chunk) => this.sendersOf(chunk));
+      if (!plan) {
+        deps.log(
+          'warn',
+          `${job.name}: does not match its SHA-256, and the chunk hashes of ${theirs.size} source(s) show no bytes to fetch again`,
+        );
+        throw mismatch;
+      }
+      const again = chunkRanges(plan.chunks, SUM_CHUNK, this.size);
+      const bytes = coveredBytes(again);
+      deps.log(
+        'warn',
+        `${job.name}: does not match its SHA-256; ${plan.chunks.length} chunk(s) (${bytes} bytes) sent by ${plan.senders.join(', ')} differ from the file of ${plan.from.join(', ')}; fetching them again from there`,
+      );
+      this.done = subtractRanges(this.done, again);
+      for (const [id, ranges] of this.sentBy) {
+        this.sentBy.set(id, subtractRanges(ranges, again));
+      }
+      await this.saveState(true);
+      const lanes = this.lanes.filter((lane) => plan.from.includes(lane.source.id));
+      for (const lane of lanes) lane.failures = 0;
+      this.queue = missingPieces(this.done, this.size, this.pieceSize());
+      await this.fetchAll(fd, lanes);
+      this.report('verifying');
+      ours = await partSums(fd, this.size, SUM_CHUNK, job.signal);
+      if (ours.digest === expected) {
+        deps.log('info', `${job.name}: verified after fetching ${bytes} bytes again`);
+        return ours.digest;
+      }
+    }
+    throw mismatch;
+  }
+
+  /** Every source's chunk hashes of the whole file; those that give none are left out. */
+  private async askEverySourceSums(): Promise<Map<string, string[]>> {
+    this.report('hashing');
+    const whole: Range[] = [[0, this.size]];
+    const answers = await Promise.all(
+      this.lanes.map(async ({source}) => {
+        try {
+          const sums = await askSumsOf(
+            source.address,
+            this.job.wireName,
+            whole,
+            this.deps.requestOptions,
+          );
+          return sums ? ([[source.id, sums]] as const) : [];
+        } catch {
+          return [];
+        }
+      }),
+    );
+    this.job.signal.throwIfAborted();
+    return new Map(answers.flat());
+  }
+
+  private sendersOf(chunk: number): string[] {
+    const start = chunk * SUM_CHUNK;
+    const end = Math.min(this.size, start + SUM_CHUNK);
+    return [...this.sentBy]
+      .filter(([, ranges]) => ranges.some(([from, to]) => from < end && start < to))
+      .map(([id]) => id);
   }
 
   private result(file: string, alreadyHad: boolean, resumedBytes: number): FetchResult {
@@ -474,9 +575,9 @@ class RangedFetch {
     return Math.min(MAX_PIECE, Math.max(MIN_PIECE, wanted));
   }
 
-  private async fetchAll(fd: number): Promise<void> {
+  private async fetchAll(fd: number, lanes = this.lanes): Promise<void> {
     this.report('fetching');
-    await Promise.all(this.lanes.map((lane) => this.runLane(lane, fd)));
+    await Promise.all(lanes.map((lane) => this.runLane(lane, fd)));
     this.job.signal.throwIfAborted();
     if (this.localFailure) throw this.localFailure;
     if (coveredBytes(this.done) < this.size) {
@@ -567,7 +668,8 @@ class RangedFetch {
         },
         onDurable: (bytes) => {
           const upTo = Math.min(start + bytes, lane.piece?.[1] ?? end);
-          if (upTo > start + durable) this.markDone(start + durable, upTo);
+          if (upTo > start + durable)
+            this.markDone(start + durable, upTo, lane.source.id);
           durable = upTo - start;
         },
       });
@@ -611,8 +713,9 @@ class RangedFetch {
     for (const lane of this.lanes) lane.controller?.abort();
   }
 
-  private markDone(start: number, end: number): void {
+  private markDone(start: number, end: number, sender: string): void {
     this.done = addRange(this.done, [start, end]);
+    this.sentBy.set(sender, addRange(this.sentBy.get(sender) ?? [], [start, end]));
     this.hasher?.markWritten(start, end);
     void this.saveState(false);
   }

@@ -79,6 +79,46 @@ export async function localSums(
   return sums;
 }
 
+/** The chunk sums of a part file and its whole SHA-256, in one pass. */
+export async function partSums(
+  fd: number,
+  size: number,
+  chunk: number,
+  signal?: AbortSignal,
+): Promise<{sums: string[]; digest: string}> {
+  const buffer = Buffer.allocUnsafe(Math.min(PIECE_BYTES, chunk));
+  const whole = createHash('sha256');
+  const sums: string[] = [];
+  for (let at = 0; at < size; at += chunk) {
+    const part = createHash('sha256');
+    const both = {
+      update: (data: Buffer) => {
+        whole.update(data);
+        part.update(data);
+      },
+    };
+    await hashRegion(fd, both, at, Math.min(size, at + chunk), signal, buffer);
+    sums.push(part.digest('hex'));
+  }
+  return {sums, digest: whole.digest('hex')};
+}
+
+/** A source's sums of every SUM_CHUNK of `ranges`, in order; undefined without FSUM. */
+export async function askSumsOf(
+  address: PeerAddress,
+  wireName: Buffer,
+  ranges: readonly Range[],
+  options: RequestOptions,
+): Promise<string[] | undefined> {
+  const sums: string[] = [];
+  for (const span of planSumRequests(ranges)) {
+    const theirs = await askRangeSums(address, wireName, span, SUM_CHUNK, options);
+    if (!theirs) return undefined;
+    sums.push(...theirs);
+  }
+  return sums;
+}
+
 export type KeptCheck =
   | {kind: 'checked'; by: string; bad: Range[]}
   /** No source could check (none speaks FSUM, all busy or gone): why. */

@@ -1,0 +1,190 @@
+/**
+ * A whole file that fails its SHA-256 is not thrown away at once: the
+ * sources' chunk hashes (FSUM) show which chunks are wrong, only those are
+ * fetched again (from a source whose file holds the right bytes), and the
+ * source that sent them is named. Also the pure planning rule.
+ */
+import assert from 'node:assert/strict';
+import {randomBytes} from 'node:crypto';
+import fs from 'node:fs/promises';
+import {test} from 'node:test';
+import type {FilerNode} from '../../source/node/filer-node.js';
+import {requestFrames} from '../../source/node/net/peer-client.js';
+import {SUM_CHUNK} from '../../source/node/transfer/kept-bytes-check.js';
+import {chunkRanges, planRepair} from '../../source/node/transfer/mismatch-repair.js';
+import {MessageType} from '../../source/protocol/messages.js';
+import {LOOPBACK} from '../support/raw-client.js';
+import {MiB, recordEvents, sha256File, testNetwork} from '../support/network.js';
+import {sha256Of, startRangePeer} from './range-peer.js';
+
+const SHORT = {timeout: 60_000};
+
+function tellOwner(node: FilerNode, name: string, owner: string) {
+  return requestFrames(
+    {host: LOOPBACK, port: node.port},
+    MessageType.response,
+    `${name} ${owner}`,
+  );
+}
+
+test(
+  'a source with a bad chunk among good ones: only that chunk travels again, and the source is named',
+  SHORT,
+  async (t) => {
+    const network = testNetwork(t);
+    const b = await network.startNode();
+    const content = randomBytes(20 * MiB + 5);
+    const spoiled = Buffer.from(content);
+    spoiled[MiB + 3] = (content[MiB + 3] as number) ^ 0xff;
+    const announced = sha256Of(content);
+    // The bad source is learned first, so it takes the first piece, [0, 8 MiB):
+    // chunk [0, 4 MiB) is always its (a piece is split only in its second half).
+    const bad = await startRangePeer(network, {
+      content: spoiled,
+      sha256: announced,
+      sums: true,
+    });
+    const goods = [
+      await startRangePeer(network, {content, sums: true}),
+      await startRangePeer(network, {content, sums: true}),
+    ];
+    for (const source of [bad, ...goods]) await tellOwner(b, 'spot.bin', source.id);
+    const logs = recordEvents(b, 'log');
+    // Requests up to the repair's log line are the first pass's.
+    let firstPass: number[] | undefined;
+    b.on('log', (entry) => {
+      if (entry.message.includes('does not match its SHA-256')) {
+        firstPass ??= [bad, ...goods].map((source) => source.rangeRequests().length);
+      }
+    });
+
+    const transfer = await b.fetch('spot.bin');
+
+    assert.equal(transfer.verified, true);
+    assert.equal(await sha256File(transfer.path as string), announced);
+    const [badBefore, ...goodsBefore] = firstPass ?? [];
+    assert.deepEqual(
+      bad.rangeRequests().slice(badBefore),
+      [],
+      'the bad source is not asked again',
+    );
+    const again = goods.flatMap((good, index) =>
+      good.rangeRequests().slice(goodsBefore[index]),
+    );
+    assert.ok(again.length > 0);
+    // Two good sources may share the chunk (one takes over the other's second half).
+    for (const [offset, length] of again) {
+      assert.ok(
+        offset + length <= SUM_CHUNK,
+        `only the bad chunk travels again: ${offset} ${length}`,
+      );
+    }
+    assert.ok(again.some(([offset]) => offset === 0));
+    const lines = logs.map(([entry]) => entry.message);
+    const repair = lines.find((line) => line.includes('does not match its SHA-256'));
+    assert.equal(
+      repair,
+      `spot.bin: does not match its SHA-256; 1 chunk(s) (${SUM_CHUNK} bytes) sent by ${bad.id} differ from the file of ${goods[0]?.id}, ${goods[1]?.id}; fetching them again from there`,
+    );
+    assert.ok(
+      lines.includes(`spot.bin: verified after fetching ${SUM_CHUNK} bytes again`),
+    );
+    assert.deepEqual(await fs.readdir(b.downloadDir), ['spot.bin']);
+  },
+);
+
+test(
+  'when every source holds the bytes received, the mismatch stands and the data is thrown away',
+  SHORT,
+  async (t) => {
+    const network = testNetwork(t);
+    const b = await network.startNode();
+    const liar = await startRangePeer(network, {
+      content: randomBytes(5 * MiB),
+      sha256: sha256Of(Buffer.from('something else')),
+      sums: true,
+    });
+    await tellOwner(b, 'lie.bin', liar.id);
+    const logs = recordEvents(b, 'log');
+    await assert.rejects(
+      b.fetch('lie.bin'),
+      /does not match its announced SHA-256; the data was thrown away/,
+    );
+    assert.ok(
+      logs.some(([entry]) =>
+        entry.message.includes('the chunk hashes of 1 source(s) show no bytes'),
+      ),
+    );
+    assert.deepEqual(await fs.readdir(b.downloadDir), []);
+  },
+);
+
+const [X, Y, Z] = ['x', 'y', 'z'].map((letter) => letter.repeat(64)) as [
+  string,
+  string,
+  string,
+];
+
+test('planRepair: a bad source is outvoted and not asked again', () => {
+  // Chunk 1 came from A, whose file holds those (wrong) bytes; B and C differ.
+  const plan = planRepair(
+    [X, Y, X],
+    new Map([
+      ['A', [X, Y, X]],
+      ['B', [X, Z, X]],
+      ['C', [X, Z, X]],
+    ]),
+    (chunk) => (chunk === 1 ? ['A'] : ['B']),
+  );
+  assert.deepEqual(plan, {chunks: [1], from: ['B', 'C'], senders: ['A']});
+});
+
+test('planRepair: bytes spoiled on the way may come again from their sender', () => {
+  // A's file differs from what we got from it: A is fine, the copy is not.
+  assert.deepEqual(
+    planRepair([X, Y], new Map([['A', [X, Z]]]), () => ['A']),
+    {chunks: [1], from: ['A'], senders: ['A']},
+  );
+});
+
+test('planRepair: nothing to repair without a differing, consistent source', () => {
+  const kept = () => ['the kept part'];
+  assert.equal(planRepair([X, Y], new Map(), kept), undefined, 'no sums at all');
+  assert.equal(
+    planRepair([X, Y], new Map([['A', [X, Y]]]), kept),
+    undefined,
+    'every source holds what we hold',
+  );
+  // B and C disagree about different chunks: no single source has them all.
+  assert.equal(
+    planRepair(
+      [X, X],
+      new Map([
+        ['B', [Y, X]],
+        ['C', [X, Z]],
+      ]),
+      kept,
+    ),
+    undefined,
+  );
+  // A short (hostile or stale) list never matches a chunk it lacks.
+  assert.deepEqual(
+    planRepair(
+      [X, X],
+      new Map([
+        ['A', [Y]],
+        ['B', [Y, X]],
+      ]),
+      kept,
+    ),
+    {chunks: [0], from: ['A', 'B'], senders: ['the kept part']},
+  );
+});
+
+test('chunkRanges merges neighbours and cuts the last chunk at the end', () => {
+  assert.deepEqual(chunkRanges([0, 1, 3, 4], 10, 45), [
+    [0, 20],
+    [30, 45],
+  ]);
+  assert.deepEqual(chunkRanges([], 10, 45), []);
+});
