@@ -265,7 +265,10 @@ function report(
   line('components', String(shape.components));
   line('peer counts (count:nodes)', formatHistogram(shape.peerCounts));
   line('links (peer-list entries)', String(links));
-  line(`mean share within ${HOPS} hops`, `${(shape.meanReach * 100).toFixed(1)}%`);
+  line(
+    `share within ${HOPS} hops`,
+    `mean ${(shape.meanReach * 100).toFixed(1)}%, min ${(shape.minReach * 100).toFixed(1)}%`,
+  );
   line('diameter', String(shape.diameter));
   line('searches', `${figures.length} (holders per key 1-${2 * HOLDERS - 1})`);
   line('QUER+QFWD per search', `mean ${mean(quer).toFixed(1)}, max ${Math.max(...quer)}`);

@@ -13,6 +13,8 @@ export type OverlayShape = {
   minPeers: number;
   /** Mean over nodes of the share of the other nodes within `hops`. */
   meanReach: number;
+  /** The smallest such share of one node. */
+  minReach: number;
   hops: number;
   /** Longest shortest path between two nodes that reach each other. */
   diameter: number;
@@ -55,6 +57,7 @@ export function countComponents(lists: PeerLists): number {
 export function overlayShape(lists: PeerLists, hops = 4): OverlayShape {
   const peerCounts = new Map<number, number>();
   let reachSum = 0;
+  let minReach = lists.size > 1 ? 1 : 0;
   let diameter = 0;
   for (const [id, peers] of lists) {
     const count = peers.filter((peer) => lists.has(peer)).length;
@@ -65,7 +68,10 @@ export function overlayShape(lists: PeerLists, hops = 4): OverlayShape {
       if (distance > 0 && distance <= hops) within++;
       diameter = Math.max(diameter, distance);
     }
-    if (lists.size > 1) reachSum += within / (lists.size - 1);
+    if (lists.size > 1) {
+      reachSum += within / (lists.size - 1);
+      minReach = Math.min(minReach, within / (lists.size - 1));
+    }
   }
   return {
     nodes: lists.size,
@@ -73,6 +79,7 @@ export function overlayShape(lists: PeerLists, hops = 4): OverlayShape {
     peerCounts,
     minPeers: lists.size === 0 ? 0 : Math.min(...peerCounts.keys()),
     meanReach: lists.size === 0 ? 0 : reachSum / lists.size,
+    minReach,
     hops,
     diameter,
   };
