@@ -32,6 +32,8 @@ const {values} = parseArgs({
     settle: {type: 'string', default: '10'},
     quiet: {type: 'string', default: '1000'},
     seed: {type: 'string', default: '1'},
+    /** `filer`, `compatible` or `both`. */
+    modes: {type: 'string', default: 'both'},
   },
 });
 const NODES = Number(values.nodes);
@@ -295,8 +297,10 @@ const baseline = await Worker.start();
 baselinePeak = await baseline.ask<number>({kind: 'memory'});
 baseline.stop();
 
-const modes: Mode[] = ['filer'];
-if ('searchMode' in resolveOptions({})) modes.push('compatible');
+const modes: Mode[] = values.modes === 'compatible' ? [] : ['filer'];
+if (values.modes === 'filer') {
+  // Only filer mode was asked for.
+} else if ('searchMode' in resolveOptions({})) modes.push('compatible');
 else
   console.log(
     '(compatible mode: the node has no searchMode option yet; filer mode only)',
