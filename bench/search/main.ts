@@ -63,6 +63,21 @@ type SearchFigures = {
 const delay = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Requests of the given types received by every node so far. */
+async function countOf(workers: Worker[], types: string[]): Promise<Map<string, number>> {
+  const counted = new Map(types.map((type) => [type, 0]));
+  for (const worker of workers) {
+    for (const counts of await worker.ask<Array<Record<string, number>>>({
+      kind: 'counts',
+    })) {
+      for (const type of types) {
+        counted.set(type, (counted.get(type) ?? 0) + (counts[type] ?? 0));
+      }
+    }
+  }
+  return counted;
+}
+
 type Totals = {quer: number; resp: number; tables: number};
 
 /** Messages received so far: queries (QUER, and QFWD between filer-tui peers), RESP, query-table traffic. */
@@ -168,6 +183,7 @@ async function runMode(mode: Mode): Promise<void> {
       }
     }
     const shape = overlayShape(lists, HOPS);
+    const trades = await countOf(workers, ['CEDE', 'SWAP', 'HAND']);
 
     const figures: SearchFigures[] = [];
     const searchesStart = await totals(workers);
@@ -214,7 +230,7 @@ async function runMode(mode: Mode): Promise<void> {
     const peaks = await Promise.all(
       workers.map((worker) => worker.ask<number>({kind: 'memory'})),
     );
-    report(mode, shape, figures, joinMs, peaks);
+    report(mode, shape, figures, joinMs, peaks, trades);
     console.log(
       `${'QTAB+QTAN while searching'.padEnd(30)} ${tableMessages} (${(tableMessages / Math.max(1, figures.length)).toFixed(1)} per search)`,
     );
@@ -232,6 +248,7 @@ function report(
   figures: SearchFigures[],
   joinMs: number,
   peaks: number[],
+  trades: Map<string, number>,
 ): void {
   const links = [...shape.peerCounts].reduce(
     (sum, [count, nodes]) => sum + count * nodes,
@@ -272,6 +289,10 @@ function report(
     `mean ${(shape.meanReach * 100).toFixed(1)}%, min ${(shape.minReach * 100).toFixed(1)}%`,
   );
   line('diameter', String(shape.diameter));
+  line(
+    'overlay extensions received',
+    [...trades].map(([type, count]) => `${type} ${count}`).join(', '),
+  );
   line('searches', `${figures.length} (holders per key 1-${2 * HOLDERS - 1})`);
   line('QUER+QFWD per search', `mean ${mean(quer).toFixed(1)}, max ${Math.max(...quer)}`);
   line('RESP per search', `mean ${mean(resp).toFixed(1)}, max ${Math.max(...resp)}`);

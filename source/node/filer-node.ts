@@ -260,6 +260,10 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
         this.searchRouter.answerTableNotice(request.data, reply, request.remote),
       [OverlayMessageType.handover]: (request, reply) =>
         this.overlay.answerHandover(request.data.toString('utf8'), request.remote, reply),
+      [OverlayMessageType.cede]: (request, reply) =>
+        this.overlay.answerCede(request.data.toString('utf8'), request.remote, reply),
+      [OverlayMessageType.swap]: (request, reply) =>
+        this.overlay.answerSwap(request.data.toString('utf8'), reply),
       [BrowseMessageType.browse]: (request, reply) =>
         this.peerBrowser.answer(request.data, reply, request.remote),
       [MessageType.size]: (request, reply) =>
@@ -434,6 +438,11 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
   /** The GUI's Rebuild: join again through a contact, 3 hops deep. */
   rebuild(host: string, port: number): Promise<number> {
     return this.overlay.rebuild(host, port);
+  }
+
+  /** One look for a better placed link (the top-up timer runs them while full). */
+  rewire(): Promise<boolean> {
+    return this.overlay.rewire();
   }
 
   /** Sends QUIT to the peer, then forgets it. */

@@ -14,12 +14,14 @@ import type {Reply} from '../collaborators.js';
 import type {PeerInfo} from '../types.js';
 import type {Handover} from './handover.js';
 import type {OverlayContext} from './overlay-context.js';
-import {askName} from './remote-peer.js';
+import type {Cedes} from './cedes.js';
+import {confirmsId} from './remote-peer.js';
 
 export class JoinAnswers {
   constructor(
     private readonly context: OverlayContext,
     private readonly handover: Handover,
+    private readonly cedes: Cedes,
   ) {}
 
   async answerList(reply: Reply): Promise<void> {
@@ -46,6 +48,9 @@ export class JoinAnswers {
       return reply.send(MessageType.error, ReplyText.joinIncorrect);
     }
     const peer = {id: join.peerId, host: join.host, port: join.port};
+    if (await this.takeCeded(peer)) {
+      return reply.send(MessageType.reply, ReplyText.joinAdded(join.peerId));
+    }
     const isNew = join.peerId !== deps.self().id && !table.has(join.peerId);
     if (table.isFull()) {
       if (
@@ -72,16 +77,23 @@ export class JoinAnswers {
       : reply.send(MessageType.error, ReplyText.joinAlreadyInserted(join.peerId));
   }
 
-  /** Forged ids fill no peer list: the announced address must answer NAME with the id. */
-  private async isConfirmed(peer: PeerInfo): Promise<boolean> {
-    const {deps, remote} = this.context;
-    const answer = await askName(remote, peer, 'JOIN not confirmed by', {
-      background: true,
-    });
-    if (answer === peer.id) return true;
-    if (answer !== undefined) {
-      deps.log('warn', `JOIN not confirmed: ${peer.id} answers NAME as ${answer}`);
-    }
-    return false;
+  private isConfirmed(peer: PeerInfo): Promise<boolean> {
+    return confirmsId(this.context.remote, peer);
+  }
+
+  /**
+   * A JOIN from the peer a neighbour ceded its slot to (CEDE, see
+   * rewiring.ts): it takes that neighbour's place, full or not.
+   */
+  private async takeCeded(peer: PeerInfo): Promise<boolean> {
+    const {neighbours, now} = this.context;
+    const cededBy = this.cedes.take(peer.id, now());
+    if (cededBy === undefined || !neighbours.table.has(cededBy)) return false;
+    if (neighbours.table.has(peer.id) || !(await this.isConfirmed(peer))) return false;
+    return neighbours.swap(
+      cededBy,
+      peer,
+      `linked to ${peer.id} in place of ${cededBy}, which ceded its slot`,
+    );
   }
 }

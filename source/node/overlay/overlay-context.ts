@@ -45,6 +45,8 @@ export type OverlayDeps = {
   log: Log;
   /** Uniform in [0, 1), as Math.random (tests pass a seeded one). */
   random?: () => number;
+  /** Milliseconds, as Date.now (tests pass a ManualClock's). */
+  now?: () => number;
   limits?: Partial<OverlayLimits>;
 };
 
@@ -53,8 +55,33 @@ export type OverlayContext = {
   limits: OverlayLimits;
   remote: RemoteDeps;
   random: () => number;
+  now: () => number;
   neighbours: Neighbours;
+  lock: LinkLock;
 };
+
+/**
+ * One change of links at a time per node, in any role (handing over,
+ * trading, answering either): two could pick the same link.
+ */
+export class LinkLock {
+  private held = false;
+
+  get busy(): boolean {
+    return this.held;
+  }
+
+  /** Runs `change` unless the lock is held; `whenBusy` then. */
+  async run<T, B = undefined>(change: () => Promise<T>, whenBusy?: B): Promise<T | B> {
+    if (this.held) return whenBusy as B;
+    this.held = true;
+    try {
+      return await change();
+    } finally {
+      this.held = false;
+    }
+  }
+}
 
 export function pick<T>(random: () => number, items: readonly T[]): T | undefined {
   return items[Math.floor(random() * items.length)];

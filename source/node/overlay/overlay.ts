@@ -10,6 +10,7 @@
 import type {Reply} from '../collaborators.js';
 import {TypedEmitter} from '../typed-emitter.js';
 import type {PeerInfo, PeerRemovedReason} from '../types.js';
+import {Cedes} from './cedes.js';
 import {Handover} from './handover.js';
 import {JoinAnswers} from './join-answers.js';
 import {Joining} from './joining.js';
@@ -17,10 +18,12 @@ import {LinkFinder} from './link-finder.js';
 import {Neighbours} from './neighbours.js';
 import {
   DEFAULT_OVERLAY_LIMITS,
+  LinkLock,
   type OverlayContext,
   type OverlayDeps,
 } from './overlay-context.js';
 import {Quitting} from './quitting.js';
+import {Rewiring} from './rewiring.js';
 import {TopUp} from './top-up.js';
 
 export {
@@ -45,6 +48,7 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
   private readonly handover: Handover;
   private readonly joinAnswers: JoinAnswers;
   private readonly quitting: Quitting;
+  private readonly rewiring: Rewiring;
   private peerCheck: Promise<void> | undefined;
 
   constructor(private readonly deps: OverlayDeps) {
@@ -60,13 +64,17 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
       limits: {...DEFAULT_OVERLAY_LIMITS, ...deps.limits},
       remote: {request: deps.request, log: deps.log},
       random: deps.random ?? Math.random,
+      now: deps.now ?? Date.now,
       neighbours,
+      lock: new LinkLock(),
     };
+    const cedes = new Cedes();
     const finder = new LinkFinder(this.context);
     this.joining = new Joining(this.context, finder);
     this.topUpper = new TopUp(this.context, finder);
     this.handover = new Handover(this.context);
-    this.joinAnswers = new JoinAnswers(this.context, this.handover);
+    this.joinAnswers = new JoinAnswers(this.context, this.handover, cedes);
+    this.rewiring = new Rewiring(this.context, cedes);
     this.quitting = new Quitting(this.context);
   }
 
@@ -88,9 +96,18 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
     return this.buildPeers(host, port, REBUILD_HOPS);
   }
 
-  /** One background look for another neighbour, while below max-peers. */
+  /**
+   * One background tick: below max-peers, a look for another neighbour;
+   * full, a look for a better placed link (rewiring.ts).
+   */
   topUp(): Promise<void> {
-    return this.topUpper.tick();
+    const table = this.context.neighbours.table;
+    return table.isFull() ? this.rewiring.tick() : this.topUpper.tick();
+  }
+
+  /** One look for a better placed link, now; true when links were traded. */
+  rewire(): Promise<boolean> {
+    return this.rewiring.look();
   }
 
   /** Sends QUIT to the peer, then forgets it. */
@@ -136,5 +153,15 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
   /** HAND from a neighbour: link to the newcomer it names, in its place. */
   answerHandover(text: string, remote: string, reply: Reply): Promise<void> {
     return this.handover.answer(text, remote, reply);
+  }
+
+  /** CEDE from a neighbour: take the JOIN of the peer it names in its place. */
+  answerCede(text: string, remote: string, reply: Reply): Promise<void> {
+    return this.rewiring.answerCede(text, remote, reply);
+  }
+
+  /** SWAP from a far peer: link to it in place of a neighbour, which takes another. */
+  answerSwap(text: string, reply: Reply): Promise<void> {
+    return this.handover.answerSwap(text, reply);
   }
 }

@@ -137,3 +137,15 @@ export async function stillLists(
   const listed = await askList(remote, peer, {background: true});
   return listed.some((entry) => entry.peerId === selfId);
 }
+
+/** Forged ids fill no peer list: the peer's address must answer NAME with its id. */
+export async function confirmsId(remote: RemoteDeps, peer: PeerInfo): Promise<boolean> {
+  const answer = await askName(remote, peer, 'JOIN not confirmed by', {
+    background: true,
+  });
+  if (answer === peer.id) return true;
+  if (answer !== undefined) {
+    remote.log('warn', `JOIN not confirmed: ${peer.id} answers NAME as ${answer}`);
+  }
+  return false;
+}
