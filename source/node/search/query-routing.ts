@@ -170,11 +170,10 @@ export class QueryRouting {
             timeoutMs: this.limits.noticeTimeoutMs,
           })
           .catch(() => undefined);
-        // An original closes unanswered, and fetches no table of ours: nothing to refresh there.
-        // A failure or an ERRO (it does not list us yet) is told again next round.
-        const [first] = frames ?? [undefined];
-        const done = frames !== undefined && (!first || first.type === MessageType.reply);
-        if (done) this.acknowledged.set(peer.id, version);
+        // Anything but REPL (a failure, an ERRO as it does not list us yet, a close
+        // past its rate) is told again next round; an original is left out once known.
+        if (frames?.[0]?.type === MessageType.reply)
+          this.acknowledged.set(peer.id, version);
       }),
     );
   }
