@@ -55,6 +55,51 @@ test('the hash of a file filled out of order, hashed in the worker as the prefix
   assert.equal(hasher.hashedBytes, content.length);
 });
 
+/** A receive batch as the receiver allocates it: shared memory the worker can read. */
+function sharedBatch(content: Buffer): Buffer {
+  const batch = Buffer.from(new SharedArrayBuffer(content.length));
+  content.copy(batch);
+  return batch;
+}
+
+test('batches offered in line are hashed from memory, the rest read back; every offer is released', async (t) => {
+  // The file holds zeros where the offered batches have data: the digest
+  // shows which bytes were hashed from memory and which were read back.
+  const size = 3 * MiB;
+  const onDisk = Buffer.alloc(size);
+  const fd = await partFile(t, onDisk);
+  const first = randomBytes(MiB);
+  const hasher = new PrefixHasher(fd, size);
+  t.after(() => hasher.close());
+
+  const inLine = hasher.offer(0, sharedBatch(first), MiB);
+  assert.ok(inLine, 'the first batch is in line');
+  await inLine;
+  const ahead = hasher.offer(2 * MiB, sharedBatch(randomBytes(MiB)), MiB);
+  assert.equal(ahead, undefined, 'not in line: not offered, reusable at once');
+  assert.equal(
+    hasher.offer(MiB, Buffer.from(randomBytes(MiB)), MiB),
+    undefined,
+    'not shared',
+  );
+  hasher.markWritten(0, size);
+  const expected = createHash('sha256')
+    .update(first)
+    .update(onDisk.subarray(MiB))
+    .digest('hex');
+  assert.equal(await hasher.digest(), expected);
+});
+
+test('offers still held when the hasher closes are released', async (t) => {
+  const fd = await partFile(t, Buffer.alloc(MiB));
+  const hasher = new PrefixHasher(fd, 2 * MiB);
+  const offers = [0, 1].map((index) =>
+    hasher.offer(index * MiB, sharedBatch(randomBytes(MiB)), MiB),
+  );
+  await hasher.close();
+  await Promise.all(offers); // none hangs
+});
+
 test('an empty file has the empty digest', async (t) => {
   const fd = await partFile(t, Buffer.alloc(0));
   const hasher = new PrefixHasher(fd, 0);

@@ -6,7 +6,11 @@
  *
  * In:  {end}          bytes [0, end) are written; hash up to there.
  *      {end, finish}  every byte is written; reply with the digest.
+ *      {offer}        a received batch in shared memory, at `position` of the
+ *                     file: hashed from memory when it is next in line (no
+ *                     read-back), else left for the read-back; always released.
  * Out: {hashed}       progress, every PROGRESS_STEP bytes and when caught up.
+ *      {released}     the offer with this id is no longer read: reusable.
  *      {digest}       the hex SHA-256; the thread then ends.
  *      {error}        a read failed or the file ended early; the thread ends.
  */
@@ -15,8 +19,16 @@ import fs from 'node:fs';
 import {parentPort, receiveMessageOnPort, workerData} from 'node:worker_threads';
 
 export type HashWorkerData = {fd: number};
-export type HashWorkerRequest = {end: number; finish?: boolean};
-export type HashWorkerReply = {hashed: number} | {digest: string} | {error: string};
+export type HashOffer = {
+  id: number;
+  memory: SharedArrayBuffer;
+  offset: number;
+  length: number;
+  position: number;
+};
+export type HashWorkerRequest = {end: number; finish?: boolean} | {offer: HashOffer};
+export type HashWorkerReply =
+  {hashed: number} | {released: number} | {digest: string} | {error: string};
 
 const PIECE_BYTES = 1024 * 1024;
 const PROGRESS_STEP = 16 * PIECE_BYTES;
@@ -31,6 +43,15 @@ function run(port: NonNullable<typeof parentPort>, {fd}: HashWorkerData): void {
   let reported = 0;
   const reply = (message: HashWorkerReply): void => port.postMessage(message);
   const accept = (request: HashWorkerRequest): void => {
+    if ('offer' in request) {
+      const {id, memory, offset, length, position} = request.offer;
+      if (position === hashed) {
+        hash.update(new Uint8Array(memory, offset, length));
+        hashed += length;
+      }
+      reply({released: id});
+      return;
+    }
     target = Math.max(target, request.end);
     finishing ||= request.finish === true;
   };

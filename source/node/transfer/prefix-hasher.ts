@@ -36,6 +36,11 @@ export type PrefixHasherOptions = {
 export class PrefixHasher {
   private written: Range[] = [];
   private posted = 0;
+  /** Where the next byte the worker will hash in order starts (offers included). */
+  private lineEnd = 0;
+  private nextOfferId = 0;
+  /** Offers the worker may still read, by id: resolved when it lets go. */
+  private readonly held = new Map<number, () => void>();
   private hashed = 0;
   private failure: Error | undefined;
   private finished = false;
@@ -53,6 +58,7 @@ export class PrefixHasher {
       this.reject = reject;
       this.worker.on('message', (reply: HashWorkerReply) => {
         if ('hashed' in reply) this.hashed = reply.hashed;
+        else if ('released' in reply) this.release(reply.released);
         else if ('digest' in reply) {
           this.finished = true;
           this.hashed = this.size;
@@ -75,6 +81,23 @@ export class PrefixHasher {
     this.written = addRange(this.written, [start, end]);
     const prefix = prefixEnd(this.written);
     if (prefix > this.posted) this.post({end: (this.posted = prefix)});
+    this.lineEnd = Math.max(this.lineEnd, prefix);
+  }
+
+  /**
+   * A received batch at `position`: when it is next in line and in shared
+   * memory, the worker hashes it in place (no read-back). The promise says
+   * when the batch may be reused; undefined: at once.
+   */
+  offer(position: number, batch: Buffer, length: number): Promise<void> | undefined {
+    const memory = batch.buffer;
+    if (!(memory instanceof SharedArrayBuffer) || position !== this.lineEnd) return;
+    if (this.failure || this.finished) return;
+    const id = this.nextOfferId++;
+    this.lineEnd = position + length;
+    const offer = {id, memory, offset: batch.byteOffset, length, position};
+    this.post({offer});
+    return new Promise((resolve) => this.held.set(id, resolve));
   }
 
   /** Bytes hashed so far (as the worker last reported). */
@@ -97,6 +120,11 @@ export class PrefixHasher {
     await this.worker.terminate();
   }
 
+  private release(id: number): void {
+    this.held.get(id)?.();
+    this.held.delete(id);
+  }
+
   private post(request: HashWorkerRequest): void {
     if (!this.failure && !this.finished) this.worker.postMessage(request);
   }
@@ -111,6 +139,7 @@ export class PrefixHasher {
     if (this.failure || this.finished) return false;
     this.failure = error;
     this.reject(error);
+    for (const id of [...this.held.keys()]) this.release(id);
     void this.worker.terminate();
     return true;
   }
