@@ -666,6 +666,7 @@ class RangedFetch {
           if (lane.piece && start + received >= lane.piece[1]) controller.abort();
           this.report('fetching');
         },
+        onBatch: (batch, length, position) => this.hasher?.offer(position, batch, length),
         onDurable: (bytes) => {
           const upTo = Math.min(start + bytes, lane.piece?.[1] ?? end);
           if (upTo > start + durable)

@@ -126,7 +126,9 @@ class BodyReceiver {
     this.peer = addressText(request.address);
     this.filePosition = request.position;
     for (let index = 0; index < BATCHES; index++) {
-      const buffer = spareBatches.pop() ?? Buffer.allocUnsafe(BATCH_BYTES);
+      // Shared memory: the hashing thread reads a batch in place (prefix-hasher.ts).
+      const buffer =
+        spareBatches.pop() ?? Buffer.from(new SharedArrayBuffer(BATCH_BYTES));
       this.free.push({buffer, fill: 0});
     }
   }
