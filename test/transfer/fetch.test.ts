@@ -17,20 +17,11 @@ import {
   writeAtPosition,
   type WriteAt,
 } from '../../source/node/transfer/reply-receiver.js';
-import {MessageType} from '../../source/protocol/messages.js';
 import {LOOPBACK} from '../support/raw-client.js';
 import {MiB, sha256File, testNetwork, waitFor} from '../support/network.js';
-import {sha256Of, startRangePeer, type RangePlan} from './range-peer.js';
+import {sha256Of, startRangePeer, type RangePlan, tellOwner} from './range-peer.js';
 
 const SHORT = {timeout: 60_000};
-
-function tellOwner(node: FilerNode, name: string, owner: string) {
-  return requestFrames(
-    {host: LOOPBACK, port: node.port},
-    MessageType.response,
-    `${name} ${owner}`,
-  );
-}
 
 test(
   "a fetch between two nodes is verified against the owner's SHA-256",

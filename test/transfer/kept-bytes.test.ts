@@ -17,7 +17,6 @@ import {
   planSumRequests,
   SUM_CHUNK,
 } from '../../source/node/transfer/kept-bytes-check.js';
-import {MessageType} from '../../source/protocol/messages.js';
 import {
   formatSumsRequest,
   parseSums,
@@ -26,17 +25,9 @@ import {
 } from '../../source/protocol/transfer-messages.js';
 import {LOOPBACK} from '../support/raw-client.js';
 import {MiB, recordEvents, sha256File, testNetwork} from '../support/network.js';
-import {sha256Of, startRangePeer} from './range-peer.js';
+import {sha256Of, startRangePeer, tellOwner} from './range-peer.js';
 
 const SHORT = {timeout: 60_000};
-
-function tellOwner(node: FilerNode, name: string, owner: string) {
-  return requestFrames(
-    {host: LOOPBACK, port: node.port},
-    MessageType.response,
-    `${name} ${owner}`,
-  );
-}
 
 test(
   'a corrupted kept chunk is found before resuming and fetched again alone',

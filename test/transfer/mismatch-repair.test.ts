@@ -8,24 +8,12 @@ import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
 import fs from 'node:fs/promises';
 import {test} from 'node:test';
-import type {FilerNode} from '../../source/node/filer-node.js';
-import {requestFrames} from '../../source/node/net/peer-client.js';
 import {SUM_CHUNK} from '../../source/node/transfer/kept-bytes-check.js';
 import {chunkRanges, planRepair} from '../../source/node/transfer/mismatch-repair.js';
-import {MessageType} from '../../source/protocol/messages.js';
-import {LOOPBACK} from '../support/raw-client.js';
 import {MiB, recordEvents, sha256File, testNetwork} from '../support/network.js';
-import {sha256Of, startRangePeer} from './range-peer.js';
+import {sha256Of, startRangePeer, tellOwner} from './range-peer.js';
 
 const SHORT = {timeout: 60_000};
-
-function tellOwner(node: FilerNode, name: string, owner: string) {
-  return requestFrames(
-    {host: LOOPBACK, port: node.port},
-    MessageType.response,
-    `${name} ${owner}`,
-  );
-}
 
 test(
   'a source with a bad chunk among good ones: only that chunk travels again, and the source is named',

@@ -7,7 +7,10 @@
  */
 import {createHash} from 'node:crypto';
 import type net from 'node:net';
-import {rawFrame, rawHeader} from '../support/raw-client.js';
+import {LOOPBACK, rawFrame, rawHeader} from '../support/raw-client.js';
+import type {FilerNode} from '../../source/node/filer-node.js';
+import {requestFrames} from '../../source/node/net/peer-client.js';
+import {MessageType} from '../../source/protocol/messages.js';
 import type {FakeRequest} from '../support/fake-peer.js';
 import type {TestNetwork} from '../support/network.js';
 
@@ -92,4 +95,13 @@ export async function startRangePeer(network: TestNetwork, plan: RangePlan) {
         return [Number(offset), Number(length)];
       });
   return {...peer, rangeRequests};
+}
+
+/** Tells `node` that `owner` has `name`, as a search reply (RESP) would. */
+export function tellOwner(node: FilerNode, name: string, owner: string) {
+  return requestFrames(
+    {host: LOOPBACK, port: node.port},
+    MessageType.response,
+    `${name} ${owner}`,
+  );
 }
