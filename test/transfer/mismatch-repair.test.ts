@@ -7,7 +7,12 @@
 import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import {test} from 'node:test';
+import type {FilerNode} from '../../source/node/filer-node.js';
+import {askFileInfo} from '../../source/node/transfer/file-info-client.js';
+import {LOOPBACK} from '../support/raw-client.js';
+import {eventually} from '../support/eventually.js';
 import {SUM_CHUNK} from '../../source/node/transfer/kept-bytes-check.js';
 import {chunkRanges, planRepair} from '../../source/node/transfer/mismatch-repair.js';
 import {MiB, recordEvents, sha256File, testNetwork} from '../support/network.js';
@@ -78,6 +83,59 @@ test(
       lines.includes(`spot.bin: verified after fetching ${SUM_CHUNK} bytes again`),
     );
     assert.deepEqual(await fs.readdir(b.downloadDir), ['spot.bin']);
+  },
+);
+
+test(
+  'bit rot on a sharing disk (same mtime, old hash cached): only the rotten chunk comes again, from the sound node',
+  SHORT,
+  async (t) => {
+    const network = testNetwork(t);
+    const [rotten, sound, b] = (await network.startNodes(3)) as [
+      FilerNode,
+      FilerNode,
+      FilerNode,
+    ];
+    const content = randomBytes(10 * MiB + 7);
+    const WHOLE_SECOND = 1_700_000_000;
+    const files = await Promise.all(
+      [rotten, sound].map(async (node) => {
+        const file = path.join(await network.tempDir('share'), 'disk.img');
+        await fs.writeFile(file, content);
+        // A whole second: utimes can set it back exactly.
+        await fs.utimes(file, WHOLE_SECOND, WHOLE_SECOND);
+        await node.addShare(file);
+        return file;
+      }),
+    );
+    for (const node of [rotten, sound]) {
+      const address = {host: LOOPBACK, port: node.port};
+      await eventually(async () => {
+        const answer = await askFileInfo(address, Buffer.from('disk.img'), {});
+        return answer.kind === 'info' && answer.info.sha256 === sha256Of(content);
+      }, `${node.id} to hash its copy`);
+    }
+    // One byte of the rotten node's copy flips; its mtime stays, so its hash cache still says the old hash.
+    const rottenFile = files[0] as string;
+    const handle = await fs.open(rottenFile, 'r+');
+    await handle.write(Buffer.from([(content[2 * MiB] as number) ^ 1]), 0, 1, 2 * MiB);
+    await handle.close();
+    await fs.utimes(rottenFile, WHOLE_SECOND, WHOLE_SECOND);
+    await tellOwner(b, 'disk.img', rotten.id);
+    await tellOwner(b, 'disk.img', sound.id);
+    const logs = recordEvents(b, 'log');
+
+    const transfer = await b.fetch('disk.img');
+
+    assert.equal(transfer.verified, true);
+    assert.equal(await sha256File(transfer.path as string), sha256Of(content));
+    const lines = logs.map(([entry]) => entry.message);
+    assert.ok(
+      lines.includes(
+        `disk.img: does not match its SHA-256; 1 chunk(s) (${SUM_CHUNK} bytes) sent by ${rotten.id} differ from the file of ${sound.id}; fetching them again from there`,
+      ),
+      lines.join('\n'),
+    );
   },
 );
 
