@@ -14,7 +14,7 @@ import {askFileInfo} from '../../source/node/transfer/file-info-client.js';
 import {LOOPBACK} from '../support/raw-client.js';
 import {eventually} from '../support/eventually.js';
 import {SUM_CHUNK} from '../../source/node/transfer/kept-bytes-check.js';
-import {chunkRanges, planRepair} from '../../source/node/transfer/mismatch-repair.js';
+import {chunkRanges, planRepairs} from '../../source/node/transfer/mismatch-repair.js';
 import {MiB, recordEvents, sha256File, testNetwork} from '../support/network.js';
 import {sha256Of, startRangePeer, tellOwner} from './range-peer.js';
 
@@ -158,22 +158,26 @@ test(
     );
     assert.ok(
       logs.some(([entry]) =>
-        entry.message.includes('the chunk hashes of 1 source(s) show no bytes'),
+        entry.message.includes(
+          'the chunk hashes of 1 source(s) show no other bytes to try',
+        ),
       ),
     );
     assert.deepEqual(await fs.readdir(b.downloadDir), []);
   },
 );
 
-const [X, Y, Z] = ['x', 'y', 'z'].map((letter) => letter.repeat(64)) as [
+const [P, W, X, Y, Z] = ['p', 'w', 'x', 'y', 'z'].map((letter) => letter.repeat(64)) as [
+  string,
+  string,
   string,
   string,
   string,
 ];
 
-test('planRepair: a bad source is outvoted and not asked again', () => {
+test('planRepairs: a bad source is outvoted, and its file is never the one asked', () => {
   // Chunk 1 came from A, whose file holds those (wrong) bytes; B and C differ.
-  const plan = planRepair(
+  const plans = planRepairs(
     [X, Y, X],
     new Map([
       ['A', [X, Y, X]],
@@ -182,48 +186,58 @@ test('planRepair: a bad source is outvoted and not asked again', () => {
     ]),
     (chunk) => (chunk === 1 ? ['A'] : ['B']),
   );
-  assert.deepEqual(plan, {chunks: [1], from: ['B', 'C'], senders: ['A']});
+  assert.deepEqual(plans, [
+    {chunks: [1], from: ['B', 'C'], senders: ['A']},
+    {chunks: [1], from: ['C', 'B'], senders: ['A']},
+  ]);
 });
 
-test('planRepair: bytes spoiled on the way may come again from their sender', () => {
-  // A's file differs from what we got from it: A is fine, the copy is not.
+test('planRepairs: agreement with the others counts before fewer chunks', () => {
+  // Chunk 0 was spoilt on the way from C, chunk 1 is A's rotten one. A differs
+  // from ours in one chunk only, but B and C agree with each other everywhere.
+  const plans = planRepairs(
+    [P, W, X],
+    new Map([
+      ['A', [X, W, X]],
+      ['B', [X, Y, X]],
+      ['C', [X, Y, X]],
+    ]),
+    (chunk) => (chunk === 0 ? ['C'] : ['A']),
+  );
+  assert.deepEqual(plans[0], {chunks: [0, 1], from: ['B', 'C'], senders: ['C', 'A']});
+  assert.deepEqual(plans[2], {chunks: [0], from: ['A', 'B', 'C'], senders: ['C']});
+});
+
+test('planRepairs: bytes spoilt on the way may come again from their sender', () => {
   assert.deepEqual(
-    planRepair([X, Y], new Map([['A', [X, Z]]]), () => ['A']),
-    {chunks: [1], from: ['A'], senders: ['A']},
+    planRepairs([X, Y], new Map([['A', [X, Z]]]), () => ['A']),
+    [{chunks: [1], from: ['A'], senders: ['A']}],
   );
 });
 
-test('planRepair: nothing to repair without a differing, consistent source', () => {
+test("planRepairs: two sources, each the other's suspect: both are candidates", () => {
+  // R sent chunk 0 (rotten in its file), S sent chunk 1 (where R's file is rotten too).
+  const plans = planRepairs(
+    [W, X],
+    new Map([
+      ['R', [W, P]],
+      ['S', [X, X]],
+    ]),
+    (chunk) => (chunk === 0 ? ['R'] : ['S']),
+  );
+  assert.deepEqual(plans, [
+    {chunks: [1], from: ['R'], senders: ['S']},
+    {chunks: [0], from: ['S'], senders: ['R']},
+  ]);
+});
+
+test('planRepairs: no candidate when no source differs from ours', () => {
   const kept = () => ['the kept part'];
-  assert.equal(planRepair([X, Y], new Map(), kept), undefined, 'no sums at all');
-  assert.equal(
-    planRepair([X, Y], new Map([['A', [X, Y]]]), kept),
-    undefined,
-    'every source holds what we hold',
-  );
-  // B and C disagree about different chunks: no single source has them all.
-  assert.equal(
-    planRepair(
-      [X, X],
-      new Map([
-        ['B', [Y, X]],
-        ['C', [X, Z]],
-      ]),
-      kept,
-    ),
-    undefined,
-  );
-  // A short (hostile or stale) list never matches a chunk it lacks.
+  assert.deepEqual(planRepairs([X, Y], new Map(), kept), [], 'no sums at all');
   assert.deepEqual(
-    planRepair(
-      [X, X],
-      new Map([
-        ['A', [Y]],
-        ['B', [Y, X]],
-      ]),
-      kept,
-    ),
-    {chunks: [0], from: ['A', 'B'], senders: ['the kept part']},
+    planRepairs([X, Y], new Map([['A', [X, Y]]]), kept),
+    [],
+    'every source holds what we hold',
   );
 });
 

@@ -29,7 +29,7 @@ import {
   type Range,
 } from './byte-ranges.js';
 import {askSumsOf, checkKeptBytes, partSums, SUM_CHUNK} from './kept-bytes-check.js';
-import {chunkRanges, planRepair} from './mismatch-repair.js';
+import {chunkRanges, planRepairs} from './mismatch-repair.js';
 import {HoleKeepingWriter} from './hole-keeping-writer.js';
 import {downloadToFile, publish} from './download.js';
 import {partFileName} from './download-names.js';
@@ -123,8 +123,8 @@ const PIECES_PER_SOURCE = 4;
 const STATE_SAVE_INTERVAL_MS = 500;
 /** Failures (not counting lost races) before a source is given up. */
 const MAX_SOURCE_FAILURES = 2;
-/** Rounds of locating and fetching again bad chunks after a whole-file mismatch. */
-const MAX_REPAIR_ROUNDS = 2;
+/** Sources tried in turn to fetch bad chunks again after a whole-file mismatch. */
+const MAX_REPAIR_ROUNDS = 3;
 /** Who sent the bytes kept from an earlier fetch, in log lines. */
 const KEPT_PART = 'the kept part';
 
@@ -401,8 +401,8 @@ class RangedFetch {
 
   /**
    * The whole file did not match: the sources' chunk hashes (FSUM) show
-   * which chunks are wrong, and only those are fetched again, from sources
-   * that hold the right bytes (never from one whose file is what was wrong).
+   * which chunks are wrong, and only those are fetched again, from a source
+   * whose file differs there (never from one whose file is what was wrong).
    * Returns the digest that now matches, else throws ContentMismatchError.
    */
   private async repairMismatch(fd: number, expected: string): Promise<string> {
@@ -415,16 +415,27 @@ class RangedFetch {
     await this.hasher?.close();
     this.hasher = undefined;
     let ours = await partSums(fd, this.size, SUM_CHUNK, job.signal);
+    if (ours.digest === expected) {
+      deps.log(
+        'warn',
+        `${job.name}: matches its SHA-256 when hashed again (the first hashing was wrong)`,
+      );
+      return ours.digest;
+    }
+    const theirs = await this.askEverySourceSums();
+    const tried = new Set<string>();
     for (let round = 0; round < MAX_REPAIR_ROUNDS; round++) {
-      const theirs = await this.askEverySourceSums();
-      const plan = planRepair(ours.sums, theirs, (chunk) => this.sendersOf(chunk));
+      const plan = planRepairs(ours.sums, theirs, (chunk) => this.sendersOf(chunk)).find(
+        (candidate) => !tried.has(candidate.from[0] ?? ''),
+      );
       if (!plan) {
         deps.log(
           'warn',
-          `${job.name}: does not match its SHA-256, and the chunk hashes of ${theirs.size} source(s) show no bytes to fetch again`,
+          `${job.name}: does not match its SHA-256, and the chunk hashes of ${theirs.size} source(s) show no other bytes to try`,
         );
         throw mismatch;
       }
+      tried.add(plan.from[0] ?? '');
       const again = chunkRanges(plan.chunks, SUM_CHUNK, this.size);
       const bytes = coveredBytes(again);
       deps.log(

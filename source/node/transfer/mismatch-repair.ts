@@ -1,13 +1,15 @@
 /**
  * After a whole file failed its SHA-256: which chunks to fetch again, and
  * from whom. Every source that answers FSUM has hashed the same chunks of its
- * file. A chunk where some source's file differs from ours is suspect; the
- * chunks where every source agrees with ours stay. A suspect chunk is wanted
- * as most of the sources that differ from ours have it, and is fetched again
- * only from sources that hold the wanted bytes of every suspect chunk. A
- * source that sent us a suspect chunk and holds those same bytes (its file
- * is what is wrong) is therefore never asked again; one whose file differs
- * from what we received (the bytes were spoiled on the way) may be.
+ * file. Each source whose file differs from ours somewhere is a candidate:
+ * if its file is the announced content, taking its bytes of exactly those
+ * chunks repairs ours (the whole hash then tells). A source whose file equals
+ * ours everywhere cannot be right. Candidates are tried most trusted first:
+ * the one whose chunks agree most with the other sources' (a bad source is
+ * outvoted), then the one with the fewest chunks to fetch. A source that sent
+ * us bad bytes and holds those same bytes (its file is what is wrong) is
+ * never the one asked; one whose file differs from what we received (the
+ * bytes were spoilt on the way or on this disk) may be.
  */
 import type {Range} from './byte-ranges.js';
 
@@ -17,44 +19,41 @@ export type ChunkSenders = (chunk: number) => readonly string[];
 export type RepairPlan = {
   /** Indexes of the chunks to fetch again, ascending. */
   chunks: number[];
-  /** Sources to fetch them from. */
+  /** The candidate first, then the sources that hold the same bytes of those chunks. */
   from: string[];
-  /** Who sent the suspect bytes (named in the log). */
+  /** Who sent the bytes now held in those chunks (named in the log). */
   senders: string[];
 };
 
-/**
- * `theirs`: each answering source's chunk hashes, in the order of `ours`.
- * Undefined when nothing can be repaired: no chunk differs (every source
- * holds what we hold), or no source holds the wanted bytes of them all.
- */
-export function planRepair(
+/** `theirs`: each answering source's chunk hashes, in the order of `ours`. */
+export function planRepairs(
   ours: readonly string[],
   theirs: ReadonlyMap<string, readonly string[]>,
   sentBy: ChunkSenders,
-): RepairPlan | undefined {
-  const chunks: number[] = [];
-  const wanted = new Map<number, string>();
-  const senders = new Set<string>();
-  for (let chunk = 0; chunk < ours.length; chunk++) {
-    const votes = new Map<string, number>();
-    for (const sums of theirs.values()) {
-      const sum = sums[chunk];
-      if (sum !== undefined && sum !== ours[chunk]) {
-        votes.set(sum, (votes.get(sum) ?? 0) + 1);
-      }
+): RepairPlan[] {
+  const candidates = [...theirs].flatMap(([id, sums]) => {
+    const chunks = ours.flatMap((sum, chunk) => (sums[chunk] === sum ? [] : [chunk]));
+    if (chunks.length === 0) return [];
+    let agreement = 0;
+    for (const [other, otherSums] of theirs) {
+      if (other === id) continue;
+      agreement += sums.filter((sum, chunk) => otherSums[chunk] === sum).length;
     }
-    const best = [...votes].sort((a, b) => b[1] - a[1])[0];
-    if (!best) continue;
-    chunks.push(chunk);
-    wanted.set(chunk, best[0]);
-    for (const id of sentBy(chunk)) senders.add(id);
-  }
-  if (chunks.length === 0) return undefined;
-  const from = [...theirs]
-    .filter(([, sums]) => chunks.every((chunk) => sums[chunk] === wanted.get(chunk)))
-    .map(([id]) => id);
-  return from.length > 0 ? {chunks, from, senders: [...senders]} : undefined;
+    return [{id, sums, chunks, agreement}];
+  });
+  candidates.sort(
+    (a, b) => b.agreement - a.agreement || a.chunks.length - b.chunks.length,
+  );
+  return candidates.map(({id, sums, chunks}) => {
+    const alike = [...theirs]
+      .filter(
+        ([other, otherSums]) =>
+          other !== id && chunks.every((chunk) => otherSums[chunk] === sums[chunk]),
+      )
+      .map(([other]) => other);
+    const senders = new Set(chunks.flatMap((chunk) => [...sentBy(chunk)]));
+    return {chunks, from: [id, ...alike], senders: [...senders]};
+  });
 }
 
 /** The byte range of each chunk index, runs of neighbours merged. */
