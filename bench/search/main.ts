@@ -9,6 +9,7 @@
  * search, recall of the holders within 4 hops, time to first and last result,
  * memory per node from /proc VmHWM against an empty worker in the same run).
  */
+import {writeFile} from 'node:fs/promises';
 import {parseArgs} from 'node:util';
 import {resolveOptions} from '../../source/node/node-options.js';
 import {
@@ -34,6 +35,8 @@ const {values} = parseArgs({
     seed: {type: 'string', default: '1'},
     /** `filer`, `compatible` or `both`. */
     modes: {type: 'string', default: 'both'},
+    /** A file to write the peer lists to (JSON), for analysis. */
+    dump: {type: 'string'},
   },
 });
 const NODES = Number(values.nodes);
@@ -183,6 +186,14 @@ async function runMode(mode: Mode): Promise<void> {
       }
     }
     const shape = overlayShape(lists, HOPS);
+    if (values.dump) {
+      await writeFile(`${values.dump}.${mode}.json`, JSON.stringify([...lists]));
+    }
+    const oneWay = [...lists].reduce(
+      (sum, [id, peers]) =>
+        sum + peers.filter((peer) => !lists.get(peer)?.includes(id)).length,
+      0,
+    );
     const trades = await countOf(workers, ['CEDE', 'SWAP', 'HAND']);
 
     const figures: SearchFigures[] = [];
@@ -230,7 +241,7 @@ async function runMode(mode: Mode): Promise<void> {
     const peaks = await Promise.all(
       workers.map((worker) => worker.ask<number>({kind: 'memory'})),
     );
-    report(mode, shape, figures, joinMs, peaks, trades);
+    report(mode, shape, figures, joinMs, peaks, trades, oneWay);
     console.log(
       `${'QTAB+QTAN while searching'.padEnd(30)} ${tableMessages} (${(tableMessages / Math.max(1, figures.length)).toFixed(1)} per search)`,
     );
@@ -249,6 +260,7 @@ function report(
   joinMs: number,
   peaks: number[],
   trades: Map<string, number>,
+  oneWay: number,
 ): void {
   const links = [...shape.peerCounts].reduce(
     (sum, [count, nodes]) => sum + count * nodes,
@@ -283,7 +295,7 @@ function report(
   );
   line('components', String(shape.components));
   line('peer counts (count:nodes)', formatHistogram(shape.peerCounts));
-  line('links (peer-list entries)', String(links));
+  line('links (peer-list entries)', `${links} (${oneWay} one-way)`);
   line(
     `share within ${HOPS} hops`,
     `mean ${(shape.meanReach * 100).toFixed(1)}%, min ${(shape.minReach * 100).toFixed(1)}%`,

@@ -38,6 +38,7 @@ export const CedeText = {
   notFromPeer: (peerId: string) => `Cede: not sent from ${peerId}`,
   alreadyLinked: (peerId: string) => `Cede: already linked ${peerId}`,
   busy: 'Cede: busy',
+  noBetter: 'Cede: no better',
 } as const;
 
 export const SwapText = {
@@ -47,6 +48,7 @@ export const SwapText = {
   alreadyLinked: (peerId: string) => `Swap: already linked ${peerId}`,
   notConfirmed: (peerId: string) => `Swap: not confirmed: ${peerId}`,
   busy: 'Swap: busy',
+  noBetter: 'Swap: no better',
   cannotLink: (peerId: string) => `Swap: cannot link ${peerId}`,
 } as const;
 

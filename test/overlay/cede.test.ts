@@ -121,7 +121,7 @@ test('a ceded slot goes to the named peer only, from the neighbour only, and onl
   assert.deepEqual(await cede(1, 9, `${peer(1).host}:1`), [
     `REPL ${CedeText.expecting(peer(9).id)}`,
   ]);
-  clock.advance(3 * HANDOVER_TIMEOUT_MS + 1);
+  clock.advance(4 * HANDOVER_TIMEOUT_MS + 1);
   const late = await ask((recorded) => overlay.answerJoin(joinText(peer(9)), recorded));
   assert.deepEqual(late, [`ERRO ${ReplyText.joinTooMany}`]);
   assert.deepEqual(ids(overlay), [peer(1).id, peer(2).id]);
@@ -131,7 +131,7 @@ test('a ceded slot goes to the named peer only, from the neighbour only, and onl
   network.set(peer(8).id, welcoming(peer(8).id));
   const other = await ask((recorded) => overlay.answerJoin(joinText(peer(8)), recorded));
   assert.deepEqual(other, [`ERRO ${ReplyText.joinTooMany}`]);
-  clock.advance(3 * HANDOVER_TIMEOUT_MS);
+  clock.advance(4 * HANDOVER_TIMEOUT_MS);
   const taken = await ask((recorded) => overlay.answerJoin(joinText(peer(9)), recorded));
   assert.deepEqual(taken, [`REPL ${ReplyText.joinAdded(peer(9).id)}`]);
   assert.deepEqual(ids(overlay), [peer(2).id, peer(9).id]);

@@ -20,6 +20,7 @@ import type {PeerInfo} from '../types.js';
 import {shuffled, type OverlayContext} from './overlay-context.js';
 import {askJoin, askName, confirmsId, stillLists} from './remote-peer.js';
 import {isSameHost} from './same-host.js';
+import {noMoreRedundant} from './survey.js';
 
 /**
  * What became of a HAND: `linked` (answered), `unlinked` (the answer was
@@ -164,6 +165,10 @@ export class Handover {
       return reply.send(MessageType.error, SwapText.notAPeer(swap.dropId));
     }
     if (lock.busy || !deps.isOpen()) return reply.send(MessageType.error, SwapText.busy);
+    const sender = {peerId: from.id, host: from.host, port: from.port};
+    if (!(await noMoreRedundant(this.context, drop.id, sender, newcomer.id))) {
+      return reply.send(MessageType.error, SwapText.noBetter);
+    }
     const refusal = await lock.run(async () => {
       if (!(await confirmsId(this.context.remote, from))) {
         return SwapText.notConfirmed(from.id);

@@ -14,7 +14,7 @@
  * G, G swaps F for B, F swaps G for A, and A swaps B for F.
  */
 import {describeError} from '../../protocol/errors.js';
-import {MessageType} from '../../protocol/messages.js';
+import {MessageType, parsePeerId} from '../../protocol/messages.js';
 import {
   CedeText,
   formatCede,
@@ -25,11 +25,14 @@ import {
 import type {Reply} from '../collaborators.js';
 import type {PeerInfo} from '../types.js';
 import type {Cedes} from './cedes.js';
-import {LocalView, type PeerLists} from './local-view.js';
 import {pick, type OverlayContext} from './overlay-context.js';
-import {askList, sayQuit, stillLists, type ListedPeer} from './remote-peer.js';
+import {sayQuit, stillLists} from './remote-peer.js';
+import {noMoreRedundant, Survey} from './survey.js';
 import {isSameHost} from './same-host.js';
 import {TopUpPacer} from './top-up-pacer.js';
+
+/** Far peers a look walks to before it gives up (each costs up to 1 + max-peers LISTs). */
+const FAR_PEERS_TRIED = 3;
 
 /** The trade a look settled on. */
 type Trade = {drop: PeerInfo; far: PeerInfo; farDrop: string};
@@ -72,92 +75,50 @@ export class Rewiring {
 
   private async findTrade(): Promise<Trade | undefined> {
     const {deps, limits, remote, neighbours, random} = this.context;
-    const selfId = deps.self().id;
     const table = neighbours.table;
-    let budget = limits.joinContacts;
-    const lists = new Map<string, readonly string[]>();
-    const addresses = new Map<string, ListedPeer>();
-    const listOf = async (peer: ListedPeer): Promise<ListedPeer[]> => {
-      if (budget <= 0) return [];
-      budget--;
-      const listed = await askList(remote, peer, {background: true});
-      lists.set(
-        peer.peerId,
-        listed.map((entry) => entry.peerId),
-      );
-      for (const entry of listed) addresses.set(entry.peerId, entry);
-      return listed;
-    };
+    const survey = new Survey(remote, limits.joinContacts, deps.self().id);
     const mine = table.list();
-    const mineIds = mine.map((peer) => peer.id);
-    await Promise.all(mine.map((peer) => listOf({...peer, peerId: peer.id})));
-    const second = new Set([...lists.values()].flat());
-    for (const id of [selfId, ...mineIds]) second.delete(id);
-    await Promise.all(
-      [...second].flatMap((id) => {
-        const address = addresses.get(id);
-        return address ? [listOf(address)] : [];
-      }),
+    const view = await survey.view(mine);
+    const redundant = view.mostRedundant(
+      mine.map((peer) => peer.id).filter((id) => !table.isOriginal(id)),
     );
-    const view = new LocalView(selfId, mineIds, lists);
-    const redundant = view.mostRedundant(mineIds.filter((id) => !table.isOriginal(id)));
     const drop = redundant && table.get(redundant.id);
     if (!redundant || !drop) return undefined;
-
-    // A random walk from another neighbour to a full peer beyond 3 hops.
     const near = view.within(3);
-    const start = pick(
-      random,
-      mine.filter((peer) => peer.id !== drop.id),
-    );
-    if (!start) return undefined;
-    let here: ListedPeer = {...start, peerId: start.id};
-    // Walks on while still near (those steps cost no LIST), at most twice as far.
-    for (
-      let step = 0;
-      (step < limits.joinWalk || near.has(here.peerId)) &&
-      step < 2 * limits.joinWalk &&
-      budget > 0;
-      step++
-    ) {
-      const known = lists.get(here.peerId);
-      const next = pick(
+    // Not near B, so that B–G closes no short cycle either.
+    const nearDrop = new Set([...view.within(1), ...survey.ballOf(drop.id, 2)]);
+    const starts = mine.filter((peer) => peer.id !== drop.id);
+    for (let walk = 0; walk < FAR_PEERS_TRIED && survey.budget > 0; walk++) {
+      const start = pick(random, starts);
+      if (!start) return undefined;
+      const far = await survey.walk(
+        {...start, peerId: start.id},
+        near,
+        limits.joinWalk,
         random,
-        (known ?? (await listOf(here)).map((entry) => entry.peerId)).filter(
-          (id) => id !== selfId,
-        ),
       );
-      const address = next === undefined ? undefined : addresses.get(next);
-      if (!address) break;
-      here = address;
-    }
-    if (near.has(here.peerId)) return undefined;
-    const farList = await listOf(here);
-    if (farList.length < deps.maxPeers) return undefined;
-
-    // The G of F's whose place B takes: not near B, and leaving A–F least redundant.
-    const nearDrop = new Set([...view.within(1), ...ballOfNeighbour(lists, drop.id)]);
-    const others = farList.filter((entry) => !nearDrop.has(entry.peerId));
-    if (others.length === 0) return undefined;
-    await Promise.all(farList.map((entry) => listOf(entry)));
-    let best: {farDrop: string; overlap: number} | undefined;
-    for (const candidate of others) {
-      const kept = farList.filter((entry) => entry.peerId !== candidate.peerId);
-      const around = new Set([here.peerId]);
-      for (const entry of kept) {
-        around.add(entry.peerId);
-        for (const id of lists.get(entry.peerId) ?? [])
-          if (id !== here.peerId) around.add(id);
+      if (!far) continue;
+      const farList = await survey.listOf(far);
+      if (farList.length < deps.maxPeers) continue;
+      // The G of F's whose place B takes: leaving A–F least redundant.
+      const others = farList.filter((entry) => !nearDrop.has(entry.peerId));
+      if (others.length === 0) continue;
+      await Promise.all(farList.map((entry) => survey.listOf(entry)));
+      let best: {farDrop: string; overlap: number} | undefined;
+      for (const candidate of others) {
+        const around = survey.ballOf(far.peerId, 2, candidate.peerId);
+        const overlap = view.overlapInstead(drop.id, around);
+        if (!best || overlap < best.overlap) best = {farDrop: candidate.peerId, overlap};
       }
-      const overlap = view.overlapInstead(drop.id, around);
-      if (!best || overlap < best.overlap) best = {farDrop: candidate.peerId, overlap};
+      if (best && best.overlap < redundant.overlap) {
+        return {
+          drop,
+          far: {id: far.peerId, host: far.host, port: far.port},
+          farDrop: best.farDrop,
+        };
+      }
     }
-    if (!best || best.overlap >= redundant.overlap) return undefined;
-    return {
-      drop,
-      far: {id: here.peerId, host: here.host, port: here.port},
-      farDrop: best.farDrop,
-    };
+    return undefined;
   }
 
   /** CEDE to B, SWAP to F; on a lost answer, whatever the others did is followed. */
@@ -173,7 +134,8 @@ export class Rewiring {
         OverlayMessageType.cede,
         formatCede({fromId: self.id, newcomerId: farDrop}),
         {
-          timeoutMs,
+          // B checks its side first (LISTs), as F does for SWAP.
+          timeoutMs: 4 * timeoutMs,
           background: true,
         },
       )
@@ -228,19 +190,15 @@ export class Rewiring {
       return reply.send(MessageType.error, CedeText.alreadyLinked(cede.newcomerId));
     }
     if (lock.busy || !deps.isOpen()) return reply.send(MessageType.error, CedeText.busy);
-    // Valid for the whole trade: the SWAP's HAND and its JOIN.
+    // G's id names its address; G gives up a link of its own (not known here).
+    const address = parsePeerId(cede.newcomerId);
+    const newcomer = address && {peerId: cede.newcomerId, ...address};
+    if (!newcomer || !(await noMoreRedundant(this.context, from.id, newcomer))) {
+      return reply.send(MessageType.error, CedeText.noBetter);
+    }
+    // Valid for the whole trade: the SWAP's checks, its HAND and its JOIN.
     const at = now();
-    this.cedes.expect(from.id, cede.newcomerId, at + 3 * limits.handoverTimeoutMs, at);
+    this.cedes.expect(from.id, cede.newcomerId, at + 4 * limits.handoverTimeoutMs, at);
     return reply.send(MessageType.reply, CedeText.expecting(cede.newcomerId));
   }
-}
-
-/** Nodes within 2 hops of a neighbour of ours (its peers and theirs). */
-function ballOfNeighbour(lists: PeerLists, id: string): Set<string> {
-  const ball = new Set([id]);
-  for (const peer of lists.get(id) ?? []) {
-    ball.add(peer);
-    for (const further of lists.get(peer) ?? []) ball.add(further);
-  }
-  return ball;
 }
