@@ -12,7 +12,10 @@ import {splitFields} from './wire-name.js';
 export const OverlayMessageType = {
   /** `HAND <from-id> <newcomer-id> <newcomer-host> <newcomer-port>` */
   handover: 'HAND',
-  /** `CEDE <from-id> <newcomer-id>`: a neighbour will leave; take the newcomer's JOIN in its place. */
+  /**
+   * `CEDE <from-id> <newcomer-id> <newcomer-drops-id>`: a neighbour will
+   * leave; take the newcomer's JOIN in its place (it leaves newcomer-drops).
+   */
   cede: 'CEDE',
   /**
    * `SWAP <from-id> <from-host> <from-port> <drop-id> <newcomer-id> <newcomer-host> <newcomer-port>`:
@@ -73,25 +76,25 @@ export function parseHandover(data: string): HandoverRequest {
   return {fromId, newcomer: parseJoin(rest.join(' '))};
 }
 
-export type CedeRequest = {fromId: string; newcomerId: string};
+export type CedeRequest = {fromId: string; newcomerId: string; newcomerDrops: string};
 
-export function formatCede({fromId, newcomerId}: CedeRequest): string {
-  return `${fromId} ${newcomerId}`;
+export function formatCede({fromId, newcomerId, newcomerDrops}: CedeRequest): string {
+  return `${fromId} ${newcomerId} ${newcomerDrops}`;
 }
 
 export function parseCede(data: string): CedeRequest {
   const fields = splitFields(data);
-  const [fromId, newcomerId] = fields;
+  const [fromId, newcomerId, newcomerDrops] = fields;
   if (
-    fields.length !== 2 ||
+    fields.length !== 3 ||
     fromId === undefined ||
     newcomerId === undefined ||
-    !parsePeerId(fromId) ||
-    !parsePeerId(newcomerId)
+    newcomerDrops === undefined ||
+    ![fromId, newcomerId, newcomerDrops].every((id) => parsePeerId(id))
   ) {
     throw new MalformedMessageError('bad CEDE data', data);
   }
-  return {fromId, newcomerId};
+  return {fromId, newcomerId, newcomerDrops};
 }
 
 /** `from` asks to be linked in place of `dropId`; `dropId` links to `newcomer`. */

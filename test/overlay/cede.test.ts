@@ -74,7 +74,7 @@ async function ask(answer: (reply: RecordingReply) => Promise<void>): Promise<st
 const ids = (overlay: Overlay): string[] => overlay.peers().map((known) => known.id);
 
 test('CEDE and SWAP round-trip; malformed ones are refused', () => {
-  const cede = {fromId: peer(1).id, newcomerId: peer(9).id};
+  const cede = {fromId: peer(1).id, newcomerId: peer(9).id, newcomerDrops: peer(4).id};
   assert.deepEqual(parseCede(formatCede(cede)), cede);
   const swap = {
     from: {peerId: peer(3).id, host: peer(3).host, port: 7},
@@ -82,7 +82,12 @@ test('CEDE and SWAP round-trip; malformed ones are refused', () => {
     newcomer: {peerId: peer(5).id, host: peer(5).host, port: 7},
   };
   assert.deepEqual(parseSwap(formatSwap(swap)), swap);
-  for (const bad of ['', 'x y', `${peer(1).id}`, `${peer(1).id} ${peer(2).id} z`]) {
+  for (const bad of [
+    '',
+    'x y z',
+    `${peer(1).id} ${peer(2).id}`,
+    `${peer(1).id} ${peer(2).id} z`,
+  ]) {
     assert.throws(() => parseCede(bad), bad);
   }
   for (const bad of [
@@ -102,7 +107,11 @@ test('a ceded slot goes to the named peer only, from the neighbour only, and onl
   const cede = (from: number, newcomer: number, remote: string) =>
     ask((recorded) =>
       overlay.answerCede(
-        formatCede({fromId: peer(from).id, newcomerId: peer(newcomer).id}),
+        formatCede({
+          fromId: peer(from).id,
+          newcomerId: peer(newcomer).id,
+          newcomerDrops: peer(4).id,
+        }),
         remote,
         recorded,
       ),

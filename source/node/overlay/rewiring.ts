@@ -33,6 +33,8 @@ import {TopUpPacer} from './top-up-pacer.js';
 
 /** Far peers a look walks to before it gives up (each costs up to 1 + max-peers LISTs). */
 const FAR_PEERS_TRIED = 3;
+/** G's offered to B (CEDE) in one look, while B answers "no better". */
+const CEDES_TRIED = 2;
 
 /** The trade a look settled on. */
 type Trade = {drop: PeerInfo; far: PeerInfo; farDrop: string};
@@ -62,9 +64,17 @@ export class Rewiring {
     if (this.running) return false;
     this.running = true;
     try {
-      const trade = await this.findTrade();
-      if (!trade) return false;
-      return (await lock.run(() => this.make(trade))) ?? false;
+      const trades = await this.findTrades();
+      return (
+        (await lock.run(async () => {
+          // B checks its own side: if the first G would not do for it, the next may.
+          for (const trade of trades) {
+            const made = await this.make(trade);
+            if (made !== 'no better') return made;
+          }
+          return false;
+        })) ?? false
+      );
     } catch (error) {
       deps.log('debug', `rewiring: ${describeError(error)}`);
       return false;
@@ -73,7 +83,8 @@ export class Rewiring {
     }
   }
 
-  private async findTrade(): Promise<Trade | undefined> {
+  /** Trades that would help this node, best first (one B, one F, several G). */
+  private async findTrades(): Promise<Trade[]> {
     const {deps, limits, remote, neighbours, random} = this.context;
     const table = neighbours.table;
     const survey = new Survey(remote, limits.joinContacts, deps.self().id);
@@ -83,14 +94,14 @@ export class Rewiring {
       mine.map((peer) => peer.id).filter((id) => !table.isOriginal(id)),
     );
     const drop = redundant && table.get(redundant.id);
-    if (!redundant || !drop) return undefined;
+    if (!redundant || !drop) return [];
     const near = view.within(3);
     // Not near B, so that B–G closes no short cycle either.
     const nearDrop = new Set([...view.within(1), ...survey.ballOf(drop.id, 2)]);
     const starts = mine.filter((peer) => peer.id !== drop.id);
     for (let walk = 0; walk < FAR_PEERS_TRIED && survey.budget > 0; walk++) {
       const start = pick(random, starts);
-      if (!start) return undefined;
+      if (!start) return [];
       const far = await survey.walk(
         {...start, peerId: start.id},
         near,
@@ -104,25 +115,28 @@ export class Rewiring {
       const others = farList.filter((entry) => !nearDrop.has(entry.peerId));
       if (others.length === 0) continue;
       await Promise.all(farList.map((entry) => survey.listOf(entry)));
-      let best: {farDrop: string; overlap: number} | undefined;
-      for (const candidate of others) {
-        const around = survey.ballOf(far.peerId, 2, candidate.peerId);
-        const overlap = view.overlapInstead(drop.id, around);
-        if (!best || overlap < best.overlap) best = {farDrop: candidate.peerId, overlap};
-      }
-      if (best && best.overlap < redundant.overlap) {
-        return {
-          drop,
-          far: {id: far.peerId, host: far.host, port: far.port},
-          farDrop: best.farDrop,
-        };
+      const better = others
+        .map((candidate) => ({
+          farDrop: candidate.peerId,
+          overlap: view.overlapInstead(
+            drop.id,
+            survey.ballOf(far.peerId, 2, candidate.peerId),
+          ),
+        }))
+        .filter((candidate) => candidate.overlap < redundant.overlap)
+        .sort((a, b) => a.overlap - b.overlap);
+      if (better.length > 0) {
+        const farPeer = {id: far.peerId, host: far.host, port: far.port};
+        return better
+          .slice(0, CEDES_TRIED)
+          .map(({farDrop}) => ({drop, far: farPeer, farDrop}));
       }
     }
-    return undefined;
+    return [];
   }
 
   /** CEDE to B, SWAP to F; on a lost answer, whatever the others did is followed. */
-  private async make({drop, far, farDrop}: Trade): Promise<boolean> {
+  private async make({drop, far, farDrop}: Trade): Promise<boolean | 'no better'> {
     const {deps, limits, remote, neighbours} = this.context;
     const table = neighbours.table;
     const self = deps.self();
@@ -132,7 +146,7 @@ export class Rewiring {
       .request(
         drop,
         OverlayMessageType.cede,
-        formatCede({fromId: self.id, newcomerId: farDrop}),
+        formatCede({fromId: self.id, newcomerId: farDrop, newcomerDrops: far.id}),
         {
           // B checks its side first (LISTs), as F does for SWAP.
           timeoutMs: 4 * timeoutMs,
@@ -145,7 +159,9 @@ export class Rewiring {
       table.markOriginal(drop.id);
       return false;
     }
-    if (ceded[0].type !== MessageType.reply) return false;
+    if (ceded[0].type !== MessageType.reply) {
+      return ceded[0].data.toString('utf8') === CedeText.noBetter ? 'no better' : false;
+    }
     const swap = formatSwap({
       from: {peerId: self.id, host: self.host, port: self.port},
       dropId: farDrop,
@@ -190,10 +206,13 @@ export class Rewiring {
       return reply.send(MessageType.error, CedeText.alreadyLinked(cede.newcomerId));
     }
     if (lock.busy || !deps.isOpen()) return reply.send(MessageType.error, CedeText.busy);
-    // G's id names its address; G gives up a link of its own (not known here).
+    // G's id names its address.
     const address = parsePeerId(cede.newcomerId);
     const newcomer = address && {peerId: cede.newcomerId, ...address};
-    if (!newcomer || !(await noMoreRedundant(this.context, from.id, newcomer))) {
+    if (
+      !newcomer ||
+      !(await noMoreRedundant(this.context, from.id, newcomer, cede.newcomerDrops))
+    ) {
       return reply.send(MessageType.error, CedeText.noBetter);
     }
     // Valid for the whole trade: the SWAP's checks, its HAND and its JOIN.
