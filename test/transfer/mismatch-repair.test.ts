@@ -140,6 +140,64 @@ test(
 );
 
 test(
+  'two sources that each sent a bad chunk: the one tried first fails the check, the other repairs',
+  SHORT,
+  async (t) => {
+    const network = testNetwork(t);
+    const b = await network.startNode();
+    const content = randomBytes(20 * MiB + 5);
+    const announced = sha256Of(content);
+    // The rotten copy differs in chunks 0 and 3.
+    const rottenContent = Buffer.from(content);
+    for (const at of [MiB, 13 * MiB]) rottenContent[at] = (content[at] as number) ^ 1;
+    let repairing = false;
+    const rotten = await startRangePeer(network, {
+      content: rottenContent,
+      sha256: announced,
+      sums: true,
+      // Its first range only, then nothing until the repair asks.
+      answer: (index) => (index === 0 || repairing ? 'serve' : 'reset'),
+    });
+    await tellOwner(b, 'two.bin', rotten.id);
+    await assert.rejects(b.fetch('two.bin'));
+    // Kept: [0, 8 MiB) from the rotten source, with its bad chunk 0; its own FSUM
+    // vouches for it. The rest comes from the sound source: chunk 3 is sound here.
+    const sound = await startRangePeer(network, {content, sums: true});
+    await tellOwner(b, 'two.bin', sound.id);
+    const logs = recordEvents(b, 'log');
+    let soundBefore = 0;
+    b.on('log', (entry) => {
+      if (!repairing && entry.message.includes('does not match its SHA-256')) {
+        repairing = true;
+        soundBefore = sound.rangeRequests().length;
+      }
+    });
+
+    const transfer = await b.fetch('two.bin');
+
+    assert.equal(transfer.verified, true);
+    assert.equal(transfer.resumedBytes, 8 * MiB);
+    assert.equal(await sha256File(transfer.path as string), announced);
+    const tries = logs
+      .map(([entry]) => entry.message)
+      .filter((line) => line.includes('does not match its SHA-256'));
+    // Nothing tells the two apart: the first (rotten) is tried first and fails.
+    assert.deepEqual(tries, [
+      `two.bin: does not match its SHA-256; 1 chunk(s) (${SUM_CHUNK} bytes) sent by ${sound.id} differ from the file of ${rotten.id}; fetching them again from there`,
+      `two.bin: does not match its SHA-256; 2 chunk(s) (${2 * SUM_CHUNK} bytes) sent by the kept part, ${rotten.id} differ from the file of ${sound.id}; fetching them again from there`,
+    ]);
+    assert.deepEqual(
+      sound.rangeRequests().slice(soundBefore),
+      [
+        [0, SUM_CHUNK],
+        [3 * SUM_CHUNK, SUM_CHUNK],
+      ],
+      'the second try fetched only the two bad chunks',
+    );
+  },
+);
+
+test(
   'when every source holds the bytes received, the mismatch stands and the data is thrown away',
   SHORT,
   async (t) => {
