@@ -290,6 +290,11 @@ export const LIMIT_DEFAULTS = {
     unit: 'count',
     what: 'FSUM requests hashed at once (they read the asked range from disk); more are answered "Busy"',
   },
+  'repair-chunks': {
+    value: 4_096,
+    unit: 'count',
+    what: 'chunks (4 MiB) where a download that failed its SHA-256 differs from its sources, kept to fetch them again; past that the data is thrown away',
+  },
   // ---- shares (files/share-walker.ts) ----
   'share-files': {
     value: 100_000,

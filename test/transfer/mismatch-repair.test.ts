@@ -14,7 +14,11 @@ import {askFileInfo} from '../../source/node/transfer/file-info-client.js';
 import {LOOPBACK} from '../support/raw-client.js';
 import {eventually} from '../support/eventually.js';
 import {SUM_CHUNK} from '../../source/node/transfer/kept-bytes-check.js';
-import {chunkRanges, planRepairs} from '../../source/node/transfer/mismatch-repair.js';
+import {
+  ChunkComparison,
+  chunkRanges,
+  type ChunkSenders,
+} from '../../source/node/transfer/mismatch-repair.js';
 import {MiB, recordEvents, sha256File, testNetwork} from '../support/network.js';
 import {sha256Of, startRangePeer, tellOwner} from './range-peer.js';
 
@@ -216,9 +220,7 @@ test(
     );
     assert.ok(
       logs.some(([entry]) =>
-        entry.message.includes(
-          'the chunk hashes of 1 source(s) show no other bytes to try',
-        ),
+        entry.message.includes("the sources' chunk hashes show no other bytes to try"),
       ),
     );
     assert.deepEqual(await fs.readdir(b.downloadDir), []);
@@ -232,6 +234,17 @@ const [P, W, X, Y, Z] = ['p', 'w', 'x', 'y', 'z'].map((letter) => letter.repeat(
   string,
   string,
 ];
+
+/** The plans for one span of hashes from chunk 0. */
+function planRepairs(
+  ours: readonly string[],
+  theirs: ReadonlyMap<string, readonly string[]>,
+  sentBy: ChunkSenders,
+) {
+  const comparison = new ChunkComparison(100);
+  comparison.add(0, ours, theirs);
+  return comparison.plans(sentBy);
+}
 
 test('planRepairs: a bad source is outvoted, and its file is never the one asked', () => {
   // Chunk 1 came from A, whose file holds those (wrong) bytes; B and C differ.
@@ -297,6 +310,48 @@ test('planRepairs: no candidate when no source differs from ours', () => {
     [],
     'every source holds what we hold',
   );
+});
+
+test('ChunkComparison: spans add up; a dropped source is left out; a changed chunk counts', () => {
+  const comparison = new ChunkComparison(100);
+  const senders = () => ['S'];
+  comparison.add(
+    0,
+    [X, X],
+    new Map([
+      ['A', [X, Y]],
+      ['B', [X, X]],
+      ['C', [X, Y]],
+    ]),
+  );
+  comparison.add(
+    2,
+    [W],
+    new Map([
+      ['A', [X]],
+      ['C', [X]],
+    ]),
+  ); // B gave no answer
+  comparison.drop('B');
+  assert.deepEqual(comparison.chunks(), [1, 2]);
+  assert.deepEqual(comparison.plans(senders), [
+    {chunks: [1, 2], from: ['A', 'C'], senders: ['S']},
+    {chunks: [1, 2], from: ['C', 'A'], senders: ['S']},
+  ]);
+  // Chunk 1 fetched again from A: ours is now A's there.
+  comparison.update(1, Y);
+  assert.deepEqual(comparison.plans(senders)[0]?.chunks, [2]);
+});
+
+test('ChunkComparison: past max differing chunks it plans nothing', () => {
+  const comparison = new ChunkComparison(2);
+  comparison.add(0, [X, X, X], new Map([['A', [Y, Y, Y]]]));
+  assert.equal(comparison.overflow, true);
+  assert.deepEqual(
+    comparison.plans(() => []),
+    [],
+  );
+  assert.equal(comparison.chunks().length, 2, 'memory stays bounded');
 });
 
 test('chunkRanges merges neighbours and cuts the last chunk at the end', () => {

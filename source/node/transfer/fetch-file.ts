@@ -28,8 +28,13 @@ import {
   subtractRanges,
   type Range,
 } from './byte-ranges.js';
-import {askSumsOf, checkKeptBytes, partSums, SUM_CHUNK} from './kept-bytes-check.js';
-import {chunkRanges, planRepairs} from './mismatch-repair.js';
+import {
+  checkKeptBytes,
+  compareWithSources,
+  rehashPart,
+  SUM_CHUNK,
+} from './kept-bytes-check.js';
+import {ChunkComparison, chunkRanges} from './mismatch-repair.js';
 import {HoleKeepingWriter} from './hole-keeping-writer.js';
 import {downloadToFile, publish} from './download.js';
 import {partFileName} from './download-names.js';
@@ -125,6 +130,7 @@ const STATE_SAVE_INTERVAL_MS = 500;
 const MAX_SOURCE_FAILURES = 2;
 /** Sources tried in turn to fetch bad chunks again after a whole-file mismatch. */
 const MAX_REPAIR_ROUNDS = 3;
+const MAX_REPAIR_CHUNKS = limitDefault('repair-chunks');
 /** Who sent the bytes kept from an earlier fetch, in log lines. */
 const KEPT_PART = 'the kept part';
 
@@ -411,27 +417,41 @@ class RangedFetch {
       job.name,
       this.lanes.map((lane) => lane.source.id),
     );
-    // Each round is checked by a pass of its own: the fetch's hasher is done.
+    // Each try is checked by a pass of its own: the fetch's hasher is done.
     await this.hasher?.close();
     this.hasher = undefined;
-    let ours = await partSums(fd, this.size, SUM_CHUNK, job.signal);
-    if (ours.digest === expected) {
+    this.report('hashing');
+    const comparison = new ChunkComparison(MAX_REPAIR_CHUNKS);
+    const digest = await compareWithSources(
+      {
+        fd,
+        size: this.size,
+        wireName: job.wireName,
+        sources: this.lanes.map((lane) => lane.source),
+        options: deps.requestOptions,
+        signal: job.signal,
+      },
+      comparison,
+    );
+    if (digest === expected) {
       deps.log(
         'warn',
         `${job.name}: matches its SHA-256 when hashed again (the first hashing was wrong)`,
       );
-      return ours.digest;
+      return digest;
     }
-    const theirs = await this.askEverySourceSums();
+    if (comparison.overflow) {
+      limitHit(deps.log, 'repair-chunks', 'this node', `${job.name} not repaired`);
+    }
     const tried = new Set<string>();
     for (let round = 0; round < MAX_REPAIR_ROUNDS; round++) {
-      const plan = planRepairs(ours.sums, theirs, (chunk) => this.sendersOf(chunk)).find(
-        (candidate) => !tried.has(candidate.from[0] ?? ''),
-      );
+      const plan = comparison
+        .plans((chunk) => this.sendersOf(chunk))
+        .find((candidate) => !tried.has(candidate.from[0] ?? ''));
       if (!plan) {
         deps.log(
           'warn',
-          `${job.name}: does not match its SHA-256, and the chunk hashes of ${theirs.size} source(s) show no other bytes to try`,
+          `${job.name}: does not match its SHA-256, and the sources' chunk hashes show no other bytes to try`,
         );
         throw mismatch;
       }
@@ -452,36 +472,19 @@ class RangedFetch {
       this.queue = missingPieces(this.done, this.size, this.pieceSize());
       await this.fetchAll(fd, lanes);
       this.report('verifying');
-      ours = await partSums(fd, this.size, SUM_CHUNK, job.signal);
-      if (ours.digest === expected) {
+      const after = await rehashPart(
+        fd,
+        this.size,
+        new Set(comparison.chunks()),
+        job.signal,
+      );
+      if (after.digest === expected) {
         deps.log('info', `${job.name}: verified after fetching ${bytes} bytes again`);
-        return ours.digest;
+        return after.digest;
       }
+      for (const [chunk, sum] of after.sums) comparison.update(chunk, sum);
     }
     throw mismatch;
-  }
-
-  /** Every source's chunk hashes of the whole file; those that give none are left out. */
-  private async askEverySourceSums(): Promise<Map<string, string[]>> {
-    this.report('hashing');
-    const whole: Range[] = [[0, this.size]];
-    const answers = await Promise.all(
-      this.lanes.map(async ({source}) => {
-        try {
-          const sums = await askSumsOf(
-            source.address,
-            this.job.wireName,
-            whole,
-            this.deps.requestOptions,
-          );
-          return sums ? ([[source.id, sums]] as const) : [];
-        } catch {
-          return [];
-        }
-      }),
-    );
-    this.job.signal.throwIfAborted();
-    return new Map(answers.flat());
   }
 
   private sendersOf(chunk: number): string[] {

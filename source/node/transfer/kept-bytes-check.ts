@@ -14,9 +14,10 @@ import {
   sumCount,
   TransferMessageType,
 } from '../../protocol/transfer-messages.js';
-import {hashRegion, PIECE_BYTES} from '../files/hash-region.js';
+import {hashRegion, PIECE_BYTES, type HashSink} from '../files/hash-region.js';
 import {addressText, requestFrames, type RequestOptions} from '../net/peer-client.js';
 import type {Range} from './byte-ranges.js';
+import type {ChunkComparison} from './mismatch-repair.js';
 
 /** Granularity of the check: a bad byte costs at most this much refetching. */
 export const SUM_CHUNK = 4 * 1024 * 1024;
@@ -62,61 +63,101 @@ export async function askRangeSums(
   return parseSums(text, sumCount(end - start, chunk));
 }
 
-/** The same chunks of the local part file. */
+/** The same chunks of the local part file (also fed to `whole`, if given). */
 export async function localSums(
   fd: number,
   [start, end]: Range,
   chunk: number,
   signal?: AbortSignal,
+  whole?: HashSink,
 ): Promise<string[]> {
   const buffer = Buffer.allocUnsafe(Math.min(PIECE_BYTES, chunk));
   const sums: string[] = [];
   for (let at = start; at < end; at += chunk) {
     const hash = createHash('sha256');
-    await hashRegion(fd, hash, at, Math.min(end, at + chunk), signal, buffer);
+    const sink = whole ? teeTo(hash, whole) : hash;
+    await hashRegion(fd, sink, at, Math.min(end, at + chunk), signal, buffer);
     sums.push(hash.digest('hex'));
   }
   return sums;
 }
 
-/** The chunk sums of a part file and its whole SHA-256, in one pass. */
-export async function partSums(
-  fd: number,
-  size: number,
-  chunk: number,
-  signal?: AbortSignal,
-): Promise<{sums: string[]; digest: string}> {
-  const buffer = Buffer.allocUnsafe(Math.min(PIECE_BYTES, chunk));
-  const whole = createHash('sha256');
-  const sums: string[] = [];
-  for (let at = 0; at < size; at += chunk) {
-    const part = createHash('sha256');
-    const both = {
-      update: (data: Buffer) => {
-        whole.update(data);
-        part.update(data);
-      },
-    };
-    await hashRegion(fd, both, at, Math.min(size, at + chunk), signal, buffer);
-    sums.push(part.digest('hex'));
-  }
-  return {sums, digest: whole.digest('hex')};
+function teeTo(first: HashSink, second: HashSink): HashSink {
+  return {
+    update: (data: Buffer) => {
+      first.update(data);
+      second.update(data);
+    },
+  };
 }
 
-/** A source's sums of every SUM_CHUNK of `ranges`, in order; undefined without FSUM. */
-export async function askSumsOf(
-  address: PeerAddress,
-  wireName: Buffer,
-  ranges: readonly Range[],
-  options: RequestOptions,
-): Promise<string[] | undefined> {
-  const sums: string[] = [];
-  for (const span of planSumRequests(ranges)) {
-    const theirs = await askRangeSums(address, wireName, span, SUM_CHUNK, options);
-    if (!theirs) return undefined;
-    sums.push(...theirs);
+export type WholeCompareJob = {
+  fd: number;
+  size: number;
+  wireName: Buffer;
+  sources: ReadonlyArray<{id: string; address: PeerAddress}>;
+  options: RequestOptions;
+  signal?: AbortSignal;
+};
+
+/**
+ * Hashes the whole part in SUM_CHUNK chunks while every source hashes the
+ * same span of its file (FSUM), a span at a time, into `comparison`. A source
+ * that gives no answer once is dropped. Returns the part's whole SHA-256.
+ */
+export async function compareWithSources(
+  job: WholeCompareJob,
+  comparison: ChunkComparison,
+): Promise<string> {
+  const whole = createHash('sha256');
+  const gone = new Set<string>();
+  for (const span of planSumRequests([[0, job.size]])) {
+    const asking = job.sources.map(async (source) => {
+      if (gone.has(source.id)) return undefined;
+      const sums = await askRangeSums(
+        source.address,
+        job.wireName,
+        span,
+        SUM_CHUNK,
+        job.options,
+      ).catch(() => undefined);
+      if (!sums) {
+        gone.add(source.id);
+        comparison.drop(source.id);
+        return undefined;
+      }
+      return [source.id, sums] as const;
+    });
+    const ours = await localSums(job.fd, span, SUM_CHUNK, job.signal, whole);
+    const theirs = (await Promise.all(asking)).filter((answer) => answer !== undefined);
+    job.signal?.throwIfAborted();
+    comparison.add(span[0] / SUM_CHUNK, ours, new Map(theirs));
   }
-  return sums;
+  return whole.digest('hex');
+}
+
+/** The part's whole SHA-256 and the hashes of the chunks asked for, in one pass. */
+export async function rehashPart(
+  fd: number,
+  size: number,
+  chunks: ReadonlySet<number>,
+  signal?: AbortSignal,
+): Promise<{digest: string; sums: Map<number, string>}> {
+  const buffer = Buffer.allocUnsafe(PIECE_BYTES);
+  const whole = createHash('sha256');
+  const sums = new Map<number, string>();
+  for (let index = 0; index * SUM_CHUNK < size; index++) {
+    const start = index * SUM_CHUNK;
+    const end = Math.min(size, start + SUM_CHUNK);
+    if (!chunks.has(index)) {
+      await hashRegion(fd, whole, start, end, signal, buffer);
+      continue;
+    }
+    const hash = createHash('sha256');
+    await hashRegion(fd, teeTo(hash, whole), start, end, signal, buffer);
+    sums.set(index, hash.digest('hex'));
+  }
+  return {digest: whole.digest('hex'), sums};
 }
 
 export type KeptCheck =
