@@ -11,7 +11,7 @@ import {
   type FetchOutcome,
   type FilerNode,
 } from './filer-cli.js';
-import type {LineRecord} from './line-process.js';
+import {cpuSpent, type CpuSeconds, type LineRecord} from './line-process.js';
 
 export type PairFetch = FetchOutcome & {
   /** Where the receiver saved the file, when it succeeded. */
@@ -20,6 +20,9 @@ export type PairFetch = FetchOutcome & {
   error?: string;
   senderPeakRss?: number;
   receiverPeakRss?: number;
+  /** CPU each end used during the timed fetch. */
+  senderCpu?: CpuSeconds;
+  receiverCpu?: CpuSeconds;
   /** The sender's warn/error log lines during the fetch. */
   senderComplaints: string[];
   /** The receiver says it checked the content: its transfer-done has `verified: true`. */
@@ -63,7 +66,10 @@ export async function fetchBetweenTwoNodes(
     // the timed fetch starts after it (builds without hashing just go on).
     await waitForHashed(sender);
     const since = sender.process.mark();
+    const cpuBefore = [sender.process.cpuSeconds(), receiver.process.cpuSeconds()];
     const outcome = await timedFetch(receiver, name, sender.id, timeoutMs);
+    const senderCpu = cpuSpent(cpuBefore[0], sender.process.cpuSeconds());
+    const receiverCpu = cpuSpent(cpuBefore[1], receiver.process.cpuSeconds());
     const transfer = transferOf(outcome.record);
     return {
       ...outcome,
@@ -71,6 +77,8 @@ export async function fetchBetweenTwoNodes(
       ...(outcome.ok ? {} : {error: String(transfer.error ?? outcome.record.message)}),
       senderPeakRss: sender.process.peakRss(),
       receiverPeakRss: receiver.process.peakRss(),
+      ...(senderCpu ? {senderCpu} : {}),
+      ...(receiverCpu ? {receiverCpu} : {}),
       senderComplaints: complaints(sender.process.records.slice(since)),
       verified: transfer.verified === true,
     };

@@ -5,7 +5,7 @@
  */
 import {fileURLToPath} from 'node:url';
 import type {Pinning} from './cpu-pinning.js';
-import {LineProcess} from './line-process.js';
+import {cpuSpent, LineProcess, type CpuSeconds} from './line-process.js';
 
 const SCRIPT = fileURLToPath(new URL('kernel-copy.py', import.meta.url));
 const PYTHON = process.env.PYTHON ?? 'python3';
@@ -15,6 +15,8 @@ export type KernelCopy = {
   bytes: number;
   senderPeakRss?: number;
   receiverPeakRss?: number;
+  senderCpu?: CpuSeconds;
+  receiverCpu?: CpuSeconds;
 };
 
 export async function kernelCopy(
@@ -35,14 +37,19 @@ export async function kernelCopy(
       {cpu: pinning?.receiver},
     );
     await receiver.waitFor((line) => line.event === 'ready');
+    const cpuBefore = [sender.cpuSeconds(), receiver.cpuSeconds()];
     const started = process.hrtime.bigint();
     receiver.send('go');
     const done = await receiver.waitFor((line) => line.event === 'done', {
       timeoutMs: 600_000,
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const receiverCpu = cpuSpent(cpuBefore[1], receiver.cpuSeconds());
     await sender.waitFor((line) => line.event === 'sent');
+    const senderCpu = cpuSpent(cpuBefore[0], sender.cpuSeconds());
     return {
+      ...(senderCpu ? {senderCpu} : {}),
+      ...(receiverCpu ? {receiverCpu} : {}),
       seconds,
       bytes: Number(done.bytes),
       senderPeakRss: sender.peakRss(),

@@ -13,6 +13,18 @@ export type LinePredicate = (record: LineRecord) => boolean;
 
 export const runningProcesses = new Set<LineProcess>();
 
+export type CpuSeconds = {user: number; system: number};
+
+/** CPU used between two readings of one process. */
+export function cpuSpent(
+  before: CpuSeconds | undefined,
+  after: CpuSeconds | undefined,
+): CpuSeconds | undefined {
+  return before && after
+    ? {user: after.user - before.user, system: after.system - before.system}
+    : undefined;
+}
+
 export class LineProcess {
   readonly records: LineRecord[] = [];
   readonly exited: Promise<void>;
@@ -102,6 +114,24 @@ export class LineProcess {
       const status = fs.readFileSync(`/proc/${this.pid}/status`, 'utf8');
       const match = /^VmHWM:\s+(\d+) kB/m.exec(status);
       return match ? Number(match[1]) * 1024 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * CPU seconds used so far (user and system, all threads, also ended ones)
+   * from /proc/<pid>/stat; read while the process still runs. Unlike wall
+   * time it hardly moves when other work competes for the CPUs.
+   */
+  cpuSeconds(): CpuSeconds | undefined {
+    if (this.pid === undefined || this.done) return undefined;
+    try {
+      const stat = fs.readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      // Fields after the command name "(...)": utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = 100; // USER_HZ on Linux
+      return {user: Number(fields[11]) / ticks, system: Number(fields[12]) / ticks};
     } catch {
       return undefined;
     }

@@ -11,7 +11,12 @@
  *   the ratio, one core's SHA-256 rate, and every process's peak RSS from
  *   /proc (VmHWM). The verified-fetch ratio, against the lower of the kernel
  *   copy and the SHA-256 rate, appears once the receiving node says it checked
- *   the content: its transfer-done line carries `"verified": true`.
+ *   the content: its transfer-done line carries `"verified": true`. One
+ *   untimed kernel copy and verified fetch come first (the first big write
+ *   after the source file was written ran 4-5x slower in the kernel here).
+ *   Also prints the CPU seconds each end used per GB (user + system from
+ *   /proc): on a machine shared with other work the rates swing 2-5x between
+ *   rounds, the CPU cost much less, so it shows where a gap comes from.
  * - large: a 6 GiB sparse file (--large-size) between two filer-tui processes.
  * - multi: a file (256 MiB; --multi-size) held by three filer-tui processes,
  *   fetched by a fourth; prints how many sources sent bytes.
