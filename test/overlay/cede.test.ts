@@ -6,8 +6,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {Overlay} from '../../source/node/overlay/overlay.js';
-import type {PeerInfo} from '../../source/node/types.js';
-import {MessageType, ReplyText} from '../../source/protocol/messages.js';
+import {ReplyText} from '../../source/protocol/messages.js';
 import {
   CedeText,
   formatCede,
@@ -22,29 +21,11 @@ import {
   RecordingReply,
   reply,
   seededRandom,
-  type ScriptedPeer,
 } from '../node/fake-collaborators.js';
+import {joinText, peer, SELF, welcoming} from './scripted-peers.js';
 import {ManualClock} from '../support/manual-clock.js';
 
-const SELF = {id: '10.0.0.1:9000', host: '10.0.0.1', port: 9000};
 const HANDOVER_TIMEOUT_MS = 1_000;
-const peer = (n: number): PeerInfo => ({
-  id: `10.0.1.${n}:7`,
-  host: `10.0.1.${n}`,
-  port: 7,
-});
-const joinText = ({id, host, port}: PeerInfo): string => `${id} ${host} ${port}`;
-
-function welcoming(id: string, answers: Record<string, ScriptedPeer> = {}): ScriptedPeer {
-  return (type, data) => {
-    const answer = answers[type];
-    if (answer) return answer(type, data);
-    if (type === MessageType.name) return [reply(id)];
-    if (type === MessageType.join) return [reply(ReplyText.joinAdded(SELF.id))];
-    if (type === MessageType.list) return [reply('0')];
-    return [];
-  };
-}
 
 async function fullOverlay(network: FakeNetwork, clock: ManualClock) {
   const overlay = new Overlay({

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {Overlay} from '../../source/node/overlay/overlay.js';
 import {TopUpPacer} from '../../source/node/overlay/top-up-pacer.js';
-import type {PeerInfo} from '../../source/node/types.js';
 import {MessageType, ReplyText} from '../../source/protocol/messages.js';
 import {HandoverText} from '../../source/protocol/overlay-messages.js';
 import {
@@ -16,28 +15,8 @@ import {
   RecordingReply,
   reply,
   seededRandom,
-  type ScriptedPeer,
 } from '../node/fake-collaborators.js';
-
-const SELF = {id: '10.0.0.1:9000', host: '10.0.0.1', port: 9000};
-const peer = (n: number): PeerInfo => ({
-  id: `10.0.1.${n}:7`,
-  host: `10.0.1.${n}`,
-  port: 7,
-});
-const joinText = ({id, host, port}: PeerInfo): string => `${id} ${host} ${port}`;
-
-/** Answers NAME with its id and takes every JOIN. */
-function welcoming(id: string, answers: Record<string, ScriptedPeer> = {}): ScriptedPeer {
-  return (type, data) => {
-    const answer = answers[type];
-    if (answer) return answer(type, data);
-    if (type === MessageType.name) return [reply(id)];
-    if (type === MessageType.join) return [reply(ReplyText.joinAdded(SELF.id))];
-    if (type === MessageType.list) return [reply('0')];
-    return [];
-  };
-}
+import {joinText, peer, SELF, welcoming} from './scripted-peers.js';
 
 async function overlayWith(network: FakeNetwork, maxPeers: number, neighbours: number[]) {
   const log = new RecordingLog();
