@@ -8,6 +8,7 @@ import type {Identity, Log, Request} from '../collaborators.js';
 import {limitDefault} from '../limits.js';
 import type {Neighbours} from './neighbours.js';
 import type {RemoteDeps} from './remote-peer.js';
+import type {ViewCache} from './survey.js';
 
 export type OverlayLimits = {
   /** Peers asked during one join (limit join-contacts). */
@@ -58,6 +59,8 @@ export type OverlayContext = {
   now: () => number;
   neighbours: Neighbours;
   lock: LinkLock;
+  /** The rewiring's last view of the neighbourhood (survey.ts). */
+  views: ViewCache;
 };
 
 /**

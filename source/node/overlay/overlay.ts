@@ -24,6 +24,7 @@ import {
 } from './overlay-context.js';
 import {Quitting} from './quitting.js';
 import {Rewiring} from './rewiring.js';
+import {ViewCache} from './survey.js';
 import {TopUp} from './top-up.js';
 
 export {
@@ -67,6 +68,7 @@ export class Overlay extends TypedEmitter<OverlayEvents> {
       now: deps.now ?? Date.now,
       neighbours,
       lock: new LinkLock(),
+      views: new ViewCache(),
     };
     const cedes = new Cedes();
     const finder = new LinkFinder(this.context);

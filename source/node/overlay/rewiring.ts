@@ -85,9 +85,12 @@ export class Rewiring {
 
   /** Trades that would help this node, best first (one B, one F, several G). */
   private async findTrades(): Promise<Trade[]> {
-    const {deps, limits, remote, neighbours, random} = this.context;
+    const {deps, limits, remote, neighbours, random, views, now} = this.context;
     const table = neighbours.table;
-    const survey = new Survey(remote, limits.joinContacts, deps.self().id);
+    const survey = new Survey(remote, limits.joinContacts, deps.self().id, {
+      views,
+      now: now(),
+    });
     const mine = table.list();
     const view = await survey.view(mine);
     const redundant = view.mostRedundant(

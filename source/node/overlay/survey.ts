@@ -7,6 +7,36 @@ import {ballAround, LocalView} from './local-view.js';
 import {pick, type OverlayContext} from './overlay-context.js';
 import {askList, type ListedPeer, type RemoteDeps} from './remote-peer.js';
 
+/** How long a view's LISTs are reused (one top-up interval): other trades' checks and the next look. */
+export const VIEW_KEEP_MS = 3_000;
+
+type Lists = Map<string, readonly string[]>;
+type Addresses = Map<string, ListedPeer>;
+
+/**
+ * The LISTs of this node's last view, reused while its neighbours are the
+ * same and for VIEW_KEEP_MS at most: a node asked to check its side of
+ * several trades in a row asks its neighbourhood once.
+ */
+export class ViewCache {
+  private kept:
+    {key: string; until: number; lists: Lists; addresses: Addresses} | undefined;
+
+  get(key: string, now: number): {lists: Lists; addresses: Addresses} | undefined {
+    const kept = this.kept;
+    return kept && kept.key === key && now <= kept.until ? kept : undefined;
+  }
+
+  set(key: string, now: number, lists: Lists, addresses: Addresses): void {
+    this.kept = {
+      key,
+      until: now + VIEW_KEEP_MS,
+      lists: new Map(lists),
+      addresses: new Map(addresses),
+    };
+  }
+}
+
 /**
  * The LISTs one look asks, at most `budget` of them, kept: the overlay
  * three hops deep around this node, and what walks and far peers show.
@@ -19,6 +49,7 @@ export class Survey {
     private readonly remote: RemoteDeps,
     public budget: number,
     private readonly selfId: string,
+    private readonly cache?: {views: ViewCache; now: number},
   ) {}
 
   async listOf(peer: ListedPeer): Promise<ListedPeer[]> {
@@ -38,6 +69,13 @@ export class Survey {
   /** Asks the LISTs of our neighbours and of their peers. */
   async view(mine: PeerInfo[]): Promise<LocalView> {
     const mineIds = mine.map((peer) => peer.id);
+    const key = [...mineIds].sort().join(' ');
+    const kept = this.cache?.views.get(key, this.cache.now);
+    if (kept) {
+      for (const [id, listed] of kept.lists) this.lists.set(id, listed);
+      for (const [id, address] of kept.addresses) this.addresses.set(id, address);
+      return new LocalView(this.selfId, mineIds, this.lists);
+    }
     await Promise.all(mine.map((peer) => this.listOf({...peer, peerId: peer.id})));
     const second = new Set([...this.lists.values()].flat());
     for (const id of [this.selfId, ...mineIds]) second.delete(id);
@@ -47,6 +85,7 @@ export class Survey {
         return address ? [this.listOf(address)] : [];
       }),
     );
+    this.cache?.views.set(key, this.cache.now, this.lists, this.addresses);
     return new LocalView(this.selfId, mineIds, this.lists);
   }
 
@@ -95,8 +134,11 @@ export async function noMoreRedundant(
   newcomer: ListedPeer,
   newcomerDrops?: string,
 ): Promise<boolean> {
-  const {deps, limits, remote, neighbours} = context;
-  const survey = new Survey(remote, limits.joinContacts, deps.self().id);
+  const {deps, limits, remote, neighbours, views, now} = context;
+  const survey = new Survey(remote, limits.joinContacts, deps.self().id, {
+    views,
+    now: now(),
+  });
   const view = await survey.view(neighbours.table.list());
   const before = view.overlap(dropId);
   const theirs = await survey.listOf(newcomer);
