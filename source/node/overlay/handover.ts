@@ -166,12 +166,13 @@ export class Handover {
     }
     if (lock.busy || !deps.isOpen()) return reply.send(MessageType.error, SwapText.busy);
     const sender = {peerId: from.id, host: from.host, port: from.port};
-    if (!(await noMoreRedundant(this.context, drop.id, sender, newcomer.id))) {
-      return reply.send(MessageType.error, SwapText.noBetter);
-    }
+    // Under the lock, checks included: SWAPs from anyone cost one check at a time.
     const refusal = await lock.run(async () => {
       if (!(await confirmsId(this.context.remote, from))) {
         return SwapText.notConfirmed(from.id);
+      }
+      if (!(await noMoreRedundant(this.context, drop.id, sender, newcomer.id))) {
+        return SwapText.noBetter;
       }
       const outcome = await this.handTo(drop, newcomer);
       const message = `linked to ${from.id} in place of ${drop.id}, which took ${newcomer.id}`;
