@@ -18,7 +18,7 @@ import {
   type WriteAt,
 } from '../../source/node/transfer/reply-receiver.js';
 import {LOOPBACK} from '../support/raw-client.js';
-import {MiB, sha256File, testNetwork, waitFor} from '../support/network.js';
+import {MiB, recordEvents, sha256File, testNetwork, waitFor} from '../support/network.js';
 import {sha256Of, startRangePeer, type RangePlan, tellOwner} from './range-peer.js';
 
 const SHORT = {timeout: 60_000};
@@ -50,11 +50,20 @@ test('other bytes than announced: one line, and nothing is kept', SHORT, async (
     sha256: sha256Of(Buffer.from('something else')),
   });
   await tellOwner(b, 'lie.bin', liar.id);
+  const logs = recordEvents(b, 'log');
   await assert.rejects(
     b.fetch('lie.bin'),
     /does not match its announced SHA-256; the data was thrown away/,
   );
   assert.deepEqual(await fs.readdir(b.downloadDir), []);
+  // Without FSUM (an older filer-tui) nothing can show the bad chunks: as before.
+  assert.ok(
+    logs.some(([entry]) =>
+      entry.message.includes(
+        'lie.bin: does not match its SHA-256, and no source answers FSUM',
+      ),
+    ),
+  );
 });
 
 test(

@@ -433,6 +433,13 @@ class RangedFetch {
       },
       comparison,
     );
+    if (digest === undefined) {
+      deps.log(
+        'warn',
+        `${job.name}: does not match its SHA-256, and no source answers FSUM`,
+      );
+      throw mismatch;
+    }
     if (digest === expected) {
       deps.log(
         'warn',

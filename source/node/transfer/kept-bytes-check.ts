@@ -103,12 +103,13 @@ export type WholeCompareJob = {
 /**
  * Hashes the whole part in SUM_CHUNK chunks while every source hashes the
  * same span of its file (FSUM), a span at a time, into `comparison`. A source
- * that gives no answer once is dropped. Returns the part's whole SHA-256.
+ * that gives no answer once is dropped. Returns the part's whole SHA-256, or
+ * undefined as soon as no source is left (none speaks FSUM: nothing to learn).
  */
 export async function compareWithSources(
   job: WholeCompareJob,
   comparison: ChunkComparison,
-): Promise<string> {
+): Promise<string | undefined> {
   const whole = createHash('sha256');
   const gone = new Set<string>();
   for (const span of planSumRequests([[0, job.size]])) {
@@ -131,6 +132,7 @@ export async function compareWithSources(
     const ours = await localSums(job.fd, span, SUM_CHUNK, job.signal, whole);
     const theirs = (await Promise.all(asking)).filter((answer) => answer !== undefined);
     job.signal?.throwIfAborted();
+    if (theirs.length === 0) return undefined;
     comparison.add(span[0] / SUM_CHUNK, ours, new Map(theirs));
   }
   return whole.digest('hex');
