@@ -176,6 +176,11 @@ test(
     await b.waitForScreen(/shared-by-a\.txt/, 'the share in the other UI', {
       failIf: AFTER_EXIT,
     });
+    // b may see the share before a's prompt has closed (a waits for its
+    // command's reply): a 'q' sent then is typed into the prompt and lost.
+    await a.waitForScreen(/shared-by-a\.txt[\s\S]*q quit/, 'UI a back in its lists', {
+      failIf: AFTER_EXIT,
+    });
 
     await a.sendKeys('q');
     await a.waitForScreen(
