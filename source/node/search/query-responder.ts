@@ -75,6 +75,8 @@ export type ResponderStats = {
   queriesForwarded: number;
   /** Last-hop copies not sent: the neighbour's query table rules out a match. */
   queriesSkipped: number;
+  /** Copies not sent back to the neighbour a QFWD came from. */
+  queriesNotSentBack: number;
   responsesSent: number;
   /** Queries taken whose processing has not finished yet. */
   queriesPending: number;
@@ -118,6 +120,7 @@ export class QueryResponder {
     queriesProcessed: 0,
     queriesForwarded: 0,
     queriesSkipped: 0,
+    queriesNotSentBack: 0,
     responsesSent: 0,
     queriesPending: 0,
   };
@@ -233,9 +236,9 @@ export class QueryResponder {
     }
     const key = unescapedWire(query.key);
     const routes = this.deps.routing;
-    const peers = this.deps
-      .peers()
-      .filter((peer) => peer.id !== query.returnPeerId && peer.id !== from);
+    const others = this.deps.peers().filter((peer) => peer.id !== query.returnPeerId);
+    const peers = others.filter((peer) => peer.id !== from);
+    this.counts.queriesNotSentBack += others.length - peers.length;
     // A copy with no ttl left is only answered there: only where a match may be.
     const targets =
       query.ttl > 0 || !routes
