@@ -81,11 +81,18 @@ async function countOf(workers: Worker[], types: string[]): Promise<Map<string, 
   return counted;
 }
 
-type Totals = {quer: number; resp: number; tables: number};
+/** `skipped`, `notSentBack`: copies query routing did not send (search stats). */
+type Totals = {
+  quer: number;
+  resp: number;
+  tables: number;
+  skipped: number;
+  notSentBack: number;
+};
 
 /** Messages received so far: queries (QUER, and QFWD between filer-tui peers), RESP, query-table traffic. */
 async function totals(workers: Worker[]): Promise<Totals> {
-  const sum: Totals = {quer: 0, resp: 0, tables: 0};
+  const sum: Totals = {quer: 0, resp: 0, tables: 0, skipped: 0, notSentBack: 0};
   for (const worker of workers) {
     for (const counts of await worker.ask<Array<Record<string, number>>>({
       kind: 'counts',
@@ -93,6 +100,8 @@ async function totals(workers: Worker[]): Promise<Totals> {
       sum.quer += (counts.QUER ?? 0) + (counts.QFWD ?? 0);
       sum.resp += counts.RESP ?? 0;
       sum.tables += (counts.QTAB ?? 0) + (counts.QTAN ?? 0);
+      sum.skipped += counts.skipped ?? 0;
+      sum.notSentBack += counts.notSentBack ?? 0;
     }
   }
   return sum;
@@ -237,13 +246,19 @@ async function runMode(mode: Mode): Promise<void> {
       });
     }
 
-    const tableMessages = (await totals(workers)).tables - searchesStart.tables;
+    const searchesEnd = await totals(workers);
+    const tableMessages = searchesEnd.tables - searchesStart.tables;
+    const perSearch = (count: number): string =>
+      (count / Math.max(1, figures.length)).toFixed(1);
     const peaks = await Promise.all(
       workers.map((worker) => worker.ask<number>({kind: 'memory'})),
     );
     report(mode, shape, figures, joinMs, peaks, trades, oneWay);
     console.log(
-      `${'QTAB+QTAN while searching'.padEnd(30)} ${tableMessages} (${(tableMessages / Math.max(1, figures.length)).toFixed(1)} per search)`,
+      `${'QTAB+QTAN while searching'.padEnd(30)} ${tableMessages} (${perSearch(tableMessages)} per search)`,
+    );
+    console.log(
+      `${'copies not sent per search'.padEnd(30)} last hop (tables) ${perSearch(searchesEnd.skipped - searchesStart.skipped)}, back to the sender ${perSearch(searchesEnd.notSentBack - searchesStart.notSentBack)}`,
     );
     await Promise.all(workers.map((worker) => worker.ask({kind: 'close'})));
   } finally {

@@ -87,7 +87,14 @@ async function handle(command: Command): Promise<Reply['value']> {
         peers: each.peers().map((peer) => peer.id),
       }));
     case 'counts':
-      return nodes.map((each) => each.requestCounts());
+      return nodes.map((each) => {
+        const stats = each.searchStats();
+        return {
+          ...each.requestCounts(),
+          skipped: stats.queriesSkipped,
+          notSentBack: stats.queriesNotSentBack,
+        };
+      });
     case 'memory':
       return peakMemory();
     case 'close':
