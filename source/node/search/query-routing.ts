@@ -170,10 +170,10 @@ export class QueryRouting {
             timeoutMs: this.limits.noticeTimeoutMs,
           })
           .catch(() => undefined);
-        // Anything but REPL (a failure, an ERRO as it does not list us yet, a close
-        // past its rate) is told again next round; an original is left out once known.
-        if (frames?.[0]?.type === MessageType.reply)
-          this.acknowledged.set(peer.id, version);
+        // REPL: it knows. ERRO: it does not list us (a link being made or traded):
+        // it fetches our table when it does. A failure, or a close past its rate,
+        // is told again next round; an original is left out once known.
+        if (frames?.[0] !== undefined) this.acknowledged.set(peer.id, version);
       }),
     );
   }
