@@ -85,21 +85,30 @@ async function countOf(workers: Worker[], types: string[]): Promise<Map<string, 
 type Totals = {
   quer: number;
   resp: number;
-  tables: number;
+  tableFetches: number;
+  tableNotices: number;
   skipped: number;
   notSentBack: number;
 };
 
 /** Messages received so far: queries (QUER, and QFWD between filer-tui peers), RESP, query-table traffic. */
 async function totals(workers: Worker[]): Promise<Totals> {
-  const sum: Totals = {quer: 0, resp: 0, tables: 0, skipped: 0, notSentBack: 0};
+  const sum: Totals = {
+    quer: 0,
+    resp: 0,
+    tableFetches: 0,
+    tableNotices: 0,
+    skipped: 0,
+    notSentBack: 0,
+  };
   for (const worker of workers) {
     for (const counts of await worker.ask<Array<Record<string, number>>>({
       kind: 'counts',
     })) {
       sum.quer += (counts.QUER ?? 0) + (counts.QFWD ?? 0);
       sum.resp += counts.RESP ?? 0;
-      sum.tables += (counts.QTAB ?? 0) + (counts.QTAN ?? 0);
+      sum.tableFetches += counts.QTAB ?? 0;
+      sum.tableNotices += counts.QTAN ?? 0;
       sum.skipped += counts.skipped ?? 0;
       sum.notSentBack += counts.notSentBack ?? 0;
     }
@@ -207,6 +216,7 @@ async function runMode(mode: Mode): Promise<void> {
 
     const figures: SearchFigures[] = [];
     const searchesStart = await totals(workers);
+    const searchStartMs = Date.now();
     for (const [number, key] of keys.entries()) {
       const keyHolders = holders.get(key) ?? new Set();
       let searcherIndex = pick(NODES);
@@ -247,15 +257,19 @@ async function runMode(mode: Mode): Promise<void> {
     }
 
     const searchesEnd = await totals(workers);
-    const tableMessages = searchesEnd.tables - searchesStart.tables;
+    const searchMinutes = (Date.now() - searchStartMs) / 60_000;
     const perSearch = (count: number): string =>
       (count / Math.max(1, figures.length)).toFixed(1);
+    const perNodeMinute = (count: number): string =>
+      (count / NODES / searchMinutes).toFixed(1);
+    const fetches = searchesEnd.tableFetches - searchesStart.tableFetches;
+    const notices = searchesEnd.tableNotices - searchesStart.tableNotices;
     const peaks = await Promise.all(
       workers.map((worker) => worker.ask<number>({kind: 'memory'})),
     );
     report(mode, shape, figures, joinMs, peaks, trades, oneWay);
     console.log(
-      `${'QTAB+QTAN while searching'.padEnd(30)} ${tableMessages} (${perSearch(tableMessages)} per search)`,
+      `${'QTAB, QTAN per search'.padEnd(30)} ${perSearch(fetches)}, ${perSearch(notices)} (tables fetched, changes announced; per node and minute ${perNodeMinute(fetches)}, ${perNodeMinute(notices)})`,
     );
     console.log(
       `${'copies not sent per search'.padEnd(30)} last hop (tables) ${perSearch(searchesEnd.skipped - searchesStart.skipped)}, back to the sender ${perSearch(searchesEnd.notSentBack - searchesStart.notSentBack)}`,
