@@ -255,7 +255,7 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
       [QueryTableMessageType.forwardedQuery]: (request, reply) =>
         this.searchRouter.answerForwardedQuery(request.data, reply, request.remote),
       [QueryTableMessageType.table]: (request, reply) =>
-        this.searchRouter.answerTable(reply, request.remote),
+        this.searchRouter.answerTable(request.data, reply, request.remote),
       [QueryTableMessageType.tableNotice]: (request, reply) =>
         this.searchRouter.answerTableNotice(request.data, reply, request.remote),
       [OverlayMessageType.handover]: (request, reply) =>

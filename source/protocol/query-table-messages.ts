@@ -30,8 +30,18 @@ export type QueryTable = {
 const VERSION = /^(0|[1-9][0-9]{0,14})$/;
 const SMALL = /^[1-9][0-9]{0,5}$/;
 
-export function formatVersion(version: number): string {
-  return String(version);
+/** QTAB data: the asker's own peer id (so the owner knows who has which version), or empty. */
+export function formatTableRequest(askerPeerId: string): string {
+  return askerPeerId;
+}
+
+/** The asker named in QTAB data; undefined when none or not a peer id. */
+export function parseTableRequest(data: string): string | undefined {
+  const fields = splitFields(data);
+  const [asker] = fields;
+  return fields.length === 1 && asker !== undefined && parsePeerId(asker)
+    ? asker
+    : undefined;
 }
 
 export function parseVersion(text: string): number {

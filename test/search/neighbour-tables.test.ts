@@ -2,7 +2,8 @@
  * The neighbours' query tables with a scripted network and a clock that
  * moves only when told: when a table is trusted, and every way it stops
  * being trusted (a change announced, a fetch that brings the old version,
- * age, a non-answer), so that a neighbour is never skipped on an old table.
+ * age, a non-answer), so that a neighbour is never skipped on an old table;
+ * and whom this node tells that its own table changed.
  */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
@@ -10,6 +11,7 @@ import type {Frame} from '../../source/protocol/frame.js';
 import {formatTableReply} from '../../source/protocol/query-table-messages.js';
 import {buildGramFilter} from '../../source/node/search/gram-filter.js';
 import {NeighbourTables} from '../../source/node/search/neighbour-tables.js';
+import {QueryRouting} from '../../source/node/search/query-routing.js';
 import type {PeerInfo} from '../../source/node/types.js';
 
 const PEER: PeerInfo = {id: '127.0.0.1:9001', host: '127.0.0.1', port: 9001};
@@ -26,6 +28,7 @@ function harness() {
   const asked: string[] = [];
   const logs: string[] = [];
   const tables = new NeighbourTables({
+    selfId: () => '127.0.0.1:9000',
     neighbours: () => [PEER],
     clock: () => now,
     log: (_level, message) => logs.push(message),
@@ -115,4 +118,31 @@ test('an original closes QTAB: every query, asked again only after the retry tim
   advance(30_000);
   await tables.refresh();
   assert.equal(asked.length, 2);
+});
+
+test('a neighbour that fetched the current table is not told of it; a change is told', async () => {
+  let listing: Array<{wireName: string}> = [{wireName: 'old.txt'}];
+  const sent: string[] = [];
+  const routing = new QueryRouting({
+    selfId: () => '127.0.0.1:9000',
+    neighbours: () => [PEER],
+    shared: () => listing,
+    clock: () => 0,
+    log: () => undefined,
+    request: (_address, type) => {
+      sent.push(type);
+      return Promise.resolve(
+        type === 'QTAN' ? [{type: 'REPL', data: Buffer.from('')}] : [],
+      );
+    },
+  });
+  const reply = {send: () => Promise.resolve()};
+  await routing.answerTable(Buffer.from(PEER.id), reply, FROM_PEER);
+  await routing.announce();
+  assert.deepEqual(sent, [], 'it has this version');
+  listing = [...listing, {wireName: 'new.txt'}];
+  await routing.announce();
+  assert.deepEqual(sent, ['QTAN']);
+  await routing.announce();
+  assert.deepEqual(sent, ['QTAN'], 'told once');
 });

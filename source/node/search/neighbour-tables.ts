@@ -10,7 +10,7 @@
 import {describeError, FrameTooLargeError} from '../../protocol/errors.js';
 import {MessageType} from '../../protocol/messages.js';
 import {
-  formatVersion,
+  formatTableRequest,
   parseTableReply,
   QueryTableMessageType,
   type TableNotice,
@@ -53,6 +53,7 @@ type Held =
   | {kind: 'none'; since: number; original: boolean};
 
 export type NeighbourTablesDeps = {
+  selfId: () => string;
   request: Request;
   neighbours: () => PeerInfo[];
   clock: Clock;
@@ -174,13 +175,12 @@ export class NeighbourTables {
 
   private async fetchNow(peer: PeerInfo): Promise<void> {
     this.counts.fetched++;
-    const held = this.held.get(peer.id);
     let frames;
     try {
       frames = await this.deps.request(
         peer,
         QueryTableMessageType.table,
-        held?.kind === 'table' ? formatVersion(held.version) : '',
+        formatTableRequest(this.deps.selfId()),
         {background: true},
       );
     } catch (error) {

@@ -5,16 +5,18 @@
  * and keeps theirs (neighbour-tables.ts), so that a query arriving with no
  * ttl left is sent only to neighbours that may hold a match.
  */
-import {MessageType} from '../../protocol/messages.js';
+import {MessageType, parsePeerId} from '../../protocol/messages.js';
 import {
   formatTableNotice,
   formatTableReply,
   parseTableNotice,
+  parseTableRequest,
   QueryTableMessageType,
 } from '../../protocol/query-table-messages.js';
 import {wireText} from '../../protocol/wire-name.js';
 import type {Clock, Log, Reply, Request} from '../collaborators.js';
 import {limitDefault, limitHit} from '../limits.js';
+import {isSameHost} from '../overlay/same-host.js';
 import type {PeerInfo} from '../types.js';
 import {
   DEFAULT_NEIGHBOUR_TABLE_LIMITS,
@@ -40,6 +42,9 @@ export const DEFAULT_QUERY_ROUTING_LIMITS: Omit<
   noticeTimeoutMs: 2_000,
 };
 
+/** Table versions remembered for askers that are not (yet) neighbours. */
+const KEPT_ASKERS = 256;
+
 export type QueryRoutingDeps = {
   selfId: () => string;
   neighbours: () => PeerInfo[];
@@ -61,7 +66,7 @@ export class QueryRouting {
   private readonly tables: NeighbourTables;
   private readonly requestsByPeer: RateBuckets;
   private readonly limits: QueryRoutingLimits;
-  /** The version of this node's table each neighbour acknowledged (QTAN). */
+  /** The version of this node's table each neighbour acknowledged (QTAN) or fetched (QTAB). */
   private readonly acknowledged = new Map<string, number>();
   private noticesSent = 0;
   private announcing: Promise<void> | undefined;
@@ -95,7 +100,7 @@ export class QueryRouting {
   }
 
   neighbourAdded(peer: PeerInfo): void {
-    this.acknowledged.delete(peer.id);
+    // What it acknowledged stays: it may have fetched our table just before.
     this.tables.added(peer);
   }
 
@@ -109,10 +114,22 @@ export class QueryRouting {
     await Promise.all([this.tables.refresh(), this.announce()]);
   }
 
-  /** QTAB: this node's table. */
-  async answerTable(reply: Reply, remote: string): Promise<void> {
+  /**
+   * QTAB: this node's table. An asker that names itself (at the request's
+   * address) and is a neighbour has that version: it is not told about it.
+   */
+  async answerTable(data: Buffer, reply: Reply, remote: string): Promise<void> {
     if (!this.admit(remote, 'QTAB closed unanswered')) return;
-    await reply.send(MessageType.reply, formatTableReply(this.own.current()));
+    const table = this.own.current();
+    const asker = parseTableRequest(wireText(data));
+    const address = asker === undefined ? undefined : parsePeerId(asker);
+    // Also before it is a neighbour: a JOIN's receiver fetches before the joiner lists it.
+    if (asker && address && isSameHost(remote, address.host)) {
+      this.acknowledged.delete(asker);
+      this.acknowledged.set(asker, table.version);
+      this.forgetStrangers();
+    }
+    await reply.send(MessageType.reply, formatTableReply(table));
   }
 
   /** QTAN: a neighbour's table changed; trusted again once fetched. */
@@ -176,6 +193,16 @@ export class QueryRouting {
         if (frames?.[0] !== undefined) this.acknowledged.set(peer.id, version);
       }),
     );
+  }
+
+  /** Askers that are not neighbours are kept at most KEPT_ASKERS, the oldest forgotten. */
+  private forgetStrangers(): void {
+    if (this.acknowledged.size <= KEPT_ASKERS) return;
+    const neighbours = new Set(this.deps.neighbours().map((peer) => peer.id));
+    for (const peerId of this.acknowledged.keys()) {
+      if (this.acknowledged.size <= KEPT_ASKERS) return;
+      if (!neighbours.has(peerId)) this.acknowledged.delete(peerId);
+    }
   }
 
   private admit(remote: string, detail: string): boolean {

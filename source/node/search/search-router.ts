@@ -214,8 +214,8 @@ export class SearchRouter extends TypedEmitter<SearchEvents> {
   // ---- query routing (filer mode; an original's silence in compatible mode) ----
 
   /** QTAB: this node's query table. */
-  async answerTable(reply: Reply, remote: string): Promise<void> {
-    await this.routing?.answerTable(reply, remote);
+  async answerTable(data: Buffer, reply: Reply, remote: string): Promise<void> {
+    await this.routing?.answerTable(data, reply, remote);
   }
 
   /** QTAN: a neighbour's query table changed. */
