@@ -188,7 +188,7 @@ export const LIMIT_DEFAULTS = {
     what: "a neighbour's query table (QTAB); a larger one is refused and the neighbour gets every query",
   },
   'query-table-age': {
-    value: 60_000,
+    value: 300_000,
     unit: 'ms',
     what: "a neighbour's query table is trusted this long after it was fetched (asked again before)",
   },
