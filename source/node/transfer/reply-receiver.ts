@@ -75,7 +75,7 @@ export type ReceiveRequest = {
   onProgress?: (written: number) => void;
   /** The body bytes from its start that are written to the file (grows in batches). */
   onDurable?: (bytes: number) => void;
-  /** Sees every batch in file order before it is reused (hashing). */
+  /** Sees every batch in file order, as its write starts; it is reused once the promise settles (hashing). */
   onBatch?: (batch: Buffer, length: number, position: number) => Promise<void> | void;
 };
 
@@ -115,8 +115,6 @@ class BodyReceiver {
   private writesInFlight = 0;
   /** Writes in file order, so the written prefix is known however they finish. */
   private readonly pendingWrites: Array<{end: number; finished: boolean}> = [];
-  /** Batches handed to onBatch, in order. */
-  private batchChain: Promise<void> = Promise.resolve();
   private pausedForDisk = false;
   private ended = false;
   private failure: Error | undefined;
@@ -281,10 +279,12 @@ class BodyReceiver {
       () => this.writeFinished(pending),
       (error: unknown) => this.fail(new DiskWriteError(request.fileLabel, error)),
     );
+    // At once, in file order (batches are written in file order): a hasher
+    // gets the batch before its write lands, so it never has to read it back.
     const seen = request.onBatch
-      ? (this.batchChain = this.batchChain.then(() =>
-          request.onBatch?.(batch.buffer, length, position),
-        ))
+      ? new Promise<void>((resolve) =>
+          resolve(request.onBatch?.(batch.buffer, length, position)),
+        )
       : undefined;
     void Promise.all([
       write,
