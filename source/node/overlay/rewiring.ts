@@ -21,6 +21,7 @@ import {
   formatSwap,
   OverlayMessageType,
   parseCede,
+  SwapText,
 } from '../../protocol/overlay-messages.js';
 import type {Reply} from '../collaborators.js';
 import type {PeerInfo} from '../types.js';
@@ -36,6 +37,9 @@ const FAR_PEERS_TRIED = 3;
 /** G's offered to B (CEDE) in one look, while B answers "no better". */
 const CEDES_TRIED = 2;
 
+/** A trade made, not made, or refused for now by a busy party (or B's side). */
+type Outcome = boolean | 'busy' | 'no better';
+
 /** The trade a look settled on. */
 type Trade = {drop: PeerInfo; far: PeerInfo; farDrop: string};
 
@@ -50,31 +54,39 @@ export class Rewiring {
     this.pacer = new TopUpPacer(context.limits.topUpBackoff);
   }
 
-  /** One background tick while full: a look, paced like the top-up. */
+  /**
+   * One background tick while full: a look, paced like the top-up; a look
+   * that met a busy party is not counted as fruitless (tried again next tick).
+   */
   async tick(): Promise<void> {
     if (this.running || !this.pacer.mayLook()) return;
-    if (await this.look()) this.pacer.found();
-    else this.pacer.foundNone();
+    const outcome = await this.lookOnce();
+    if (outcome === true) this.pacer.found();
+    else if (outcome !== 'busy') this.pacer.foundNone();
   }
 
   /** One look for a better placed link; true when a trade was made. */
   async look(): Promise<boolean> {
+    return (await this.lookOnce()) === true;
+  }
+
+  private async lookOnce(): Promise<Outcome> {
     const {deps, neighbours, lock} = this.context;
     if (deps.maxPeers === 0 || !neighbours.table.isFull() || !deps.isOpen()) return false;
     if (this.running) return false;
     this.running = true;
     try {
       const trades = await this.findTrades();
-      return (
-        (await lock.run(async () => {
-          // B checks its own side: if the first G would not do for it, the next may.
-          for (const trade of trades) {
-            const made = await this.make(trade);
-            if (made !== 'no better') return made;
-          }
-          return false;
-        })) ?? false
-      );
+      if (trades.length === 0) return false;
+      return await lock.run(async () => {
+        // B checks its own side: if the first G would not do for it, the next may.
+        let outcome: Outcome = false;
+        for (const trade of trades) {
+          outcome = await this.make(trade);
+          if (outcome !== 'no better') return outcome;
+        }
+        return outcome;
+      }, 'busy' as const);
     } catch (error) {
       deps.log('debug', `rewiring: ${describeError(error)}`);
       return false;
@@ -139,7 +151,7 @@ export class Rewiring {
   }
 
   /** CEDE to B, SWAP to F; on a lost answer, whatever the others did is followed. */
-  private async make({drop, far, farDrop}: Trade): Promise<boolean | 'no better'> {
+  private async make({drop, far, farDrop}: Trade): Promise<Outcome> {
     const {deps, limits, remote, neighbours} = this.context;
     const table = neighbours.table;
     const self = deps.self();
@@ -163,7 +175,9 @@ export class Rewiring {
       return false;
     }
     if (ceded[0].type !== MessageType.reply) {
-      return ceded[0].data.toString('utf8') === CedeText.noBetter ? 'no better' : false;
+      const text = ceded[0].data.toString('utf8');
+      if (text === CedeText.busy) return 'busy';
+      return text === CedeText.noBetter ? 'no better' : false;
     }
     const swap = formatSwap({
       from: {peerId: self.id, host: self.host, port: self.port},
@@ -188,7 +202,8 @@ export class Rewiring {
     if (!dropListsUs && farListsUs) return neighbours.swap(drop.id, far, message);
     if (!dropListsUs) neighbours.forget(drop.id, 'removed');
     else if (farListsUs) await sayQuit(remote, far, self.id);
-    return false;
+    const refusal = answer instanceof Error ? '' : answer[0]?.data.toString('utf8');
+    return refusal === SwapText.busy ? 'busy' : false;
   }
 
   /** CEDE from a neighbour: it will leave us; take the JOIN of the peer it names in its place. */
