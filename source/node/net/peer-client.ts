@@ -13,6 +13,7 @@ import {
   PeerTimeoutError,
   PeerUnreachableError,
   TransferCancelledError,
+  RemoteError,
   UnexpectedReplyError,
 } from '../../protocol/errors.js';
 import {encodeFrame, FrameDecoder, type Frame} from '../../protocol/frame.js';
@@ -266,6 +267,25 @@ export function expectReplyText(
     );
   }
   return first.data.toString('utf8');
+}
+
+/**
+ * The REPL text of a filer-tui extension request; undefined when the peer
+ * closed without a byte (an original peer: the extension is unsupported).
+ */
+export function extensionReplyText(
+  address: PeerAddress,
+  frames: Frame[],
+  what: string,
+): string | undefined {
+  const first = frames[0];
+  if (!first) return undefined;
+  const text = first.data.toString('utf8');
+  if (first.type === MessageType.error) throw new RemoteError(addressText(address), text);
+  if (first.type !== MessageType.reply) {
+    throw new UnexpectedReplyError(addressText(address), `${first.type} to ${what}`);
+  }
+  return text;
 }
 
 export type ProbeOptions = {

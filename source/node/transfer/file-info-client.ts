@@ -3,15 +3,17 @@
  * on the unknown type without a byte: that is "unsupported", the signal to
  * fetch from it with plain FGET.
  */
-import {MessageType, type PeerAddress} from '../../protocol/messages.js';
-import {RemoteError} from '../../protocol/errors.js';
+import type {PeerAddress} from '../../protocol/messages.js';
 import {
   parseFileInfo,
   TransferMessageType,
   type FileInfo,
 } from '../../protocol/transfer-messages.js';
-import {addressText, requestFrames, type RequestOptions} from '../net/peer-client.js';
-import {UnexpectedReplyError} from '../../protocol/errors.js';
+import {
+  extensionReplyText,
+  requestFrames,
+  type RequestOptions,
+} from '../net/peer-client.js';
 
 export type InfoAnswer = {kind: 'info'; info: FileInfo} | {kind: 'unsupported'};
 
@@ -26,12 +28,7 @@ export async function askFileInfo(
     wireName,
     options,
   );
-  const first = frames[0];
-  if (!first) return {kind: 'unsupported'};
-  const text = first.data.toString('utf8');
-  if (first.type === MessageType.error) throw new RemoteError(addressText(address), text);
-  if (first.type !== MessageType.reply) {
-    throw new UnexpectedReplyError(addressText(address), `${first.type} to FINF`);
-  }
+  const text = extensionReplyText(address, frames, 'FINF');
+  if (text === undefined) return {kind: 'unsupported'};
   return {kind: 'info', info: parseFileInfo(text)};
 }

@@ -6,8 +6,8 @@
  * and the whole file thrown away.
  */
 import {createHash} from 'node:crypto';
-import {MessageType, type PeerAddress} from '../../protocol/messages.js';
-import {describeError, RemoteError, UnexpectedReplyError} from '../../protocol/errors.js';
+import type {PeerAddress} from '../../protocol/messages.js';
+import {describeError} from '../../protocol/errors.js';
 import {
   formatSumsRequest,
   parseSums,
@@ -15,7 +15,11 @@ import {
   TransferMessageType,
 } from '../../protocol/transfer-messages.js';
 import {hashRegion, PIECE_BYTES, type HashSink} from '../files/hash-region.js';
-import {addressText, requestFrames, type RequestOptions} from '../net/peer-client.js';
+import {
+  extensionReplyText,
+  requestFrames,
+  type RequestOptions,
+} from '../net/peer-client.js';
 import type {Range} from './byte-ranges.js';
 import type {ChunkComparison} from './mismatch-repair.js';
 
@@ -53,13 +57,8 @@ export async function askRangeSums(
     formatSumsRequest({offset: start, length: end - start, chunk, wireName}),
     options,
   );
-  const first = frames[0];
-  if (!first) return undefined;
-  const text = first.data.toString('utf8');
-  if (first.type === MessageType.error) throw new RemoteError(addressText(address), text);
-  if (first.type !== MessageType.reply) {
-    throw new UnexpectedReplyError(addressText(address), `${first.type} to FSUM`);
-  }
+  const text = extensionReplyText(address, frames, 'FSUM');
+  if (text === undefined) return undefined;
   return parseSums(text, sumCount(end - start, chunk));
 }
 
