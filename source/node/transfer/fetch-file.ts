@@ -40,7 +40,12 @@ import {downloadToFile, publish} from './download.js';
 import {partFileName} from './download-names.js';
 import {askFileInfo} from './file-info-client.js';
 import {PrefixHasher} from './prefix-hasher.js';
-import {receiveBody, writeAtPosition, type WriteAt} from './reply-receiver.js';
+import {
+  batchesPerReceiver,
+  receiveBody,
+  writeAtPosition,
+  type WriteAt,
+} from './reply-receiver.js';
 import {
   cleanStaleParts,
   readResumeState,
@@ -676,6 +681,7 @@ class RangedFetch {
         position: start,
         fileLabel: this.partPath,
         expectedLength: end - start,
+        batches: batchesPerReceiver(this.lanes.length),
         connectTimeoutMs: deps.connectTimeoutMs,
         idleTimeoutMs: deps.idleTimeoutMs,
         registry: deps.registry,

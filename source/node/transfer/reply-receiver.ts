@@ -25,12 +25,26 @@ import type {SocketRegistry} from '../net/socket-registry.js';
 import {DiskStallError, DiskWriteError, ExtraBytesError} from './transfer-errors.js';
 
 const BATCH_BYTES = 1024 * 1024;
-const BATCHES = 4;
+/**
+ * Batches of one fetch, shared by its receivers (one per source). A batch is
+ * reused only once its write and its hashing (another thread) are done, so
+ * these absorb the moments when either falls behind the socket: with four a
+ * verified fetch from one source ran 860-1,100 MB/s, with eight 1,055-1,116
+ * (bench:transfer); more did not help.
+ */
+const FETCH_BATCHES = 8;
+/** Each receiver keeps at least this many, so several sources each keep flowing. */
+const MIN_BATCHES = 4;
 /** Where reads land when no batch may take them (header, after a pause, after the end). */
 const SPARE_BYTES = 64 * 1024;
 /** Batches kept for the next receiver: each range of a fetch reuses them. */
 const spareBatches: Buffer[] = [];
-const MAX_SPARE_BATCHES = 4 * BATCHES;
+const MAX_SPARE_BATCHES = 16;
+
+/** Batches for each of `receivers` receivers running at once for one fetch. */
+export function batchesPerReceiver(receivers: number): number {
+  return Math.max(MIN_BATCHES, Math.floor(FETCH_BATCHES / Math.max(1, receivers)));
+}
 
 /** After the last body byte, how long the source has to close before we do. */
 const CLOSE_GRACE_MS = 500;
@@ -65,6 +79,8 @@ export type ReceiveRequest = {
   fileLabel: string;
   /** When the body length is known in advance (a range), a different one fails. */
   expectedLength?: number;
+  /** 1 MiB batches to receive into (batchesPerReceiver); the one receiver of a fetch by default. */
+  batches?: number;
   connectTimeoutMs: number;
   idleTimeoutMs: number;
   registry?: SocketRegistry;
@@ -123,7 +139,8 @@ class BodyReceiver {
   constructor(private readonly request: ReceiveRequest) {
     this.peer = addressText(request.address);
     this.filePosition = request.position;
-    for (let index = 0; index < BATCHES; index++) {
+    const batches = request.batches ?? batchesPerReceiver(1);
+    for (let index = 0; index < batches; index++) {
       // Shared memory: the hashing thread reads a batch in place (prefix-hasher.ts).
       const buffer =
         spareBatches.pop() ?? Buffer.from(new SharedArrayBuffer(BATCH_BYTES));
