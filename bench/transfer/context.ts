@@ -2,6 +2,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type {Pinning} from './cpu-pinning.js';
+import type {MemoryWarmer} from './free-memory.js';
 import type {BenchOptions} from './options.js';
 
 export type ScenarioContext = {
@@ -11,6 +12,8 @@ export type ScenarioContext = {
   print: (line: string) => void;
   /** CPUs for the sending and receiving ends, unless the scheduler chooses. */
   pinning?: Pinning;
+  /** Called just before each timed transfer. */
+  memory: MemoryWarmer;
 };
 
 /** A fresh directory under the work directory. */

@@ -93,7 +93,10 @@ export async function timedFetch(
   name: string,
   owner: string | undefined,
   timeoutMs: number,
+  /** Runs just before the clock starts. */
+  beforeStart: () => void = () => undefined,
 ): Promise<FetchOutcome> {
+  beforeStart();
   const since = node.process.mark();
   const started = process.hrtime.bigint();
   node.process.send(owner ? `fetch ${name} ${owner}` : `fetch ${name}`);

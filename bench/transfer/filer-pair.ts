@@ -1,6 +1,7 @@
 /** One fetch between two fresh filer-tui processes: a sender sharing the file, a receiver. */
 import path from 'node:path';
 import {makeDir, type ScenarioContext} from './context.js';
+import {MemoryWarmer} from './free-memory.js';
 import {
   startFilerNode,
   stopFilerNode,
@@ -67,7 +68,10 @@ export async function fetchBetweenTwoNodes(
     await waitForHashed(sender);
     const since = sender.process.mark();
     const cpuBefore = [sender.process.cpuSeconds(), receiver.process.cpuSeconds()];
-    const outcome = await timedFetch(receiver, name, sender.id, timeoutMs);
+    const writes = MemoryWarmer.bytesToWrite(source);
+    const outcome = await timedFetch(receiver, name, sender.id, timeoutMs, () =>
+      context.memory.warm(writes),
+    );
     const senderCpu = cpuSpent(cpuBefore[0], sender.process.cpuSeconds());
     const receiverCpu = cpuSpent(cpuBefore[1], receiver.process.cpuSeconds());
     const transfer = transferOf(outcome.record);

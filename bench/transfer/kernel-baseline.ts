@@ -23,6 +23,8 @@ export async function kernelCopy(
   source: string,
   target: string,
   pinning: Pinning | undefined,
+  /** Runs once both ends are ready, just before the clock starts. */
+  beforeStart: () => void = () => undefined,
 ): Promise<KernelCopy> {
   const sender = new LineProcess('kernel sender', PYTHON, [SCRIPT, 'serve', source], {
     cpu: pinning?.sender,
@@ -37,6 +39,7 @@ export async function kernelCopy(
       {cpu: pinning?.receiver},
     );
     await receiver.waitFor((line) => line.event === 'ready');
+    beforeStart();
     const cpuBefore = [sender.cpuSeconds(), receiver.cpuSeconds()];
     const started = process.hrtime.bigint();
     receiver.send('go');

@@ -69,7 +69,9 @@ export async function runMainScenario(context: ScenarioContext): Promise<MainSum
   };
   const kernelRound = async (round: number): Promise<number> => {
     const target = path.join(directory, `kernel-${round}.bin`);
-    const run = await kernelCopy(source, target, context.pinning);
+    const run = await kernelCopy(source, target, context.pinning, () =>
+      context.memory.warm(size),
+    );
     kernelRuns.push(run);
     await checkCopy(target, `kernel round ${round}`);
     return megabytesPerSecond(size, run.seconds);

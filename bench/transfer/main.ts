@@ -26,6 +26,9 @@
  * verifying receiver may use every CPU: it hashes on a second thread, and one
  * core cannot receive and hash at these rates (cpu-pinning.ts says why that
  * stays fair).
+ * Just before each timed transfer a scratch file as large as the copy is
+ * written and deleted, so that the kernel copy and filer-tui write into the
+ * same kind of memory (free-memory.ts; --no-warm-memory turns it off).
  * --cli compares another build; --cpu-prof DIR profiles the nodes, and
  * summarize-profile.ts prints the profiles' top self time.
  *
@@ -37,6 +40,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type {ScenarioContext} from './context.js';
 import {choosePinning} from './cpu-pinning.js';
+import {MemoryWarmer} from './free-memory.js';
 import {runLargeFileScenario} from './large-file-scenario.js';
 import {runningProcesses} from './line-process.js';
 import {runMainScenario} from './main-scenario.js';
@@ -80,6 +84,7 @@ const context: ScenarioContext = {
   workDir,
   print: (line) => process.stdout.write(`${line}\n`),
   ...(pinning ? {pinning} : {}),
+  memory: new MemoryWarmer(workDir, options.warmMemory),
 };
 const started = Date.now();
 /** Other work on the machine makes rounds disagree; say so next to the figures. */
@@ -100,6 +105,13 @@ context.print(
         `receivers that only move bytes (kernel, plain) on CPU ${pinning.receiver}, ` +
         `verifying receivers on CPUs ${pinning.verifyingReceiver} (they hash on a second thread)`
     : 'not pinned: the scheduler places every process',
+);
+context.print(
+  options.warmMemory
+    ? 'free memory warmed before each timed transfer, kernel copy and filer-tui alike ' +
+        '(a scratch file written and deleted; --no-warm-memory: off; free-memory.ts says why)'
+    : 'free memory not warmed (--no-warm-memory): rates depend on which run meets ' +
+        'memory the VM gave back to the host',
 );
 try {
   for (const scenario of options.scenarios) {

@@ -76,7 +76,9 @@ export async function runMultiSourceScenario(context: ScenarioContext): Promise<
     context.print(`  the fetcher found ${owners.size} of ${SOURCES} sources by search`);
 
     const serveSince = sources.map((node) => node.process.mark());
-    const outcome = await timedFetch(fetcher, name, undefined, 600_000);
+    const outcome = await timedFetch(fetcher, name, undefined, 600_000, () =>
+      context.memory.warm(size),
+    );
     const transfer = transferOf(outcome.record);
     const served = sources.filter((node, index) =>
       node.process.records
@@ -103,6 +105,7 @@ export async function runMultiSourceScenario(context: ScenarioContext): Promise<
         source,
         path.join(directory, 'kernel.bin'),
         context.pinning,
+        () => context.memory.warm(size),
       );
       const filerRate = megabytesPerSecond(size, outcome.seconds);
       const kernelRate = megabytesPerSecond(size, kernel.seconds);

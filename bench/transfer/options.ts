@@ -21,6 +21,8 @@ export type BenchOptions = {
   cpuProfDir?: string;
   /** Senders and receivers on separate CPUs (taskset), when possible. */
   pin: boolean;
+  /** Write and delete a scratch file before each timed transfer (free-memory.ts). */
+  warmMemory: boolean;
 };
 
 export const USAGE = `npm run bench:transfer -- [options]
@@ -34,6 +36,8 @@ export const USAGE = `npm run bench:transfer -- [options]
   --no-pin           let the scheduler place the processes (default: every sender
                      on CPU 0, every receiver on CPU 1, a verifying receiver on
                      all CPUs, with taskset)
+  --no-warm-memory   do not write and delete a scratch file before each timed
+                     transfer (free-memory.ts says why it is there)
   --help             this text`;
 
 const DEFAULT_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -64,6 +68,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         cli: {type: 'string'},
         'cpu-prof': {type: 'string'},
         'no-pin': {type: 'boolean'},
+        'no-warm-memory': {type: 'boolean'},
       },
     }));
   } catch (error) {
@@ -90,6 +95,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     multiSize: parseSize(values['multi-size'] ?? '256M'),
     cliPath,
     pin: values['no-pin'] !== true,
+    warmMemory: values['no-warm-memory'] !== true,
     ...(values['cpu-prof'] ? {cpuProfDir: values['cpu-prof']} : {}),
   };
 }
