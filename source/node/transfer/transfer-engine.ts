@@ -14,7 +14,7 @@ import type {Clock, Log} from '../collaborators.js';
 import {TypedEmitter} from '../typed-emitter.js';
 import type {FileEntry, TransferInfo} from '../types.js';
 import type {FetchResult, FetchUpdate, Source} from './fetch-file.js';
-import {NodeClosingError} from './fetch-file.js';
+import {NodeClosingError} from './transfer-errors.js';
 import {sourcesToTry} from './source-fallback.js';
 
 export type TransferEvents = {

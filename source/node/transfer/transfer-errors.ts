@@ -48,3 +48,10 @@ export class ContentMismatchError extends FilerError {
     );
   }
 }
+
+/** The abort reason when the node closes: unlike a cancel, it keeps the part for resume. */
+export class NodeClosingError extends FilerError {
+  constructor() {
+    super('ERR_CLOSING', 'the node is closing; the part file is kept for resume');
+  }
+}
