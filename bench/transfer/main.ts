@@ -18,7 +18,7 @@
  *   /proc): on a machine shared with other work the rates swing 2-5x between
  *   rounds, the CPU cost much less, so it shows where a gap comes from.
  * - large: a 6 GiB sparse file (--large-size) between two filer-tui processes.
- * - multi: a file (256 MiB; --multi-size) held by three filer-tui processes,
+ * - multi: a file (1 GiB; --multi-size) held by three filer-tui processes,
  *   fetched by a fourth; prints how many sources sent bytes.
  *
  * Senders run on CPU 0 and receivers on CPU 1 (taskset) unless --no-pin: on a

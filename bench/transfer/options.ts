@@ -30,7 +30,7 @@ export const USAGE = `npm run bench:transfer -- [options]
   --size SIZE        main scenario file size (default 1G; e.g. 256M, 1.5G, 1048576)
   --rounds N         alternating rounds of the main scenario (default 3)
   --large-size SIZE  sparse file of the large scenario (default 6G)
-  --multi-size SIZE  file held by three sources (default 256M)
+  --multi-size SIZE  file held by three sources (default 1G)
   --cli PATH         built CLI to benchmark (default dist/cli.js)
   --cpu-prof DIR     run the filer nodes with node --cpu-prof, profiles into DIR
   --no-pin           let the scheduler place the processes (default: every sender
@@ -92,7 +92,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     size: parseSize(values.size ?? '1G'),
     rounds,
     largeSize: parseSize(values['large-size'] ?? '6G'),
-    multiSize: parseSize(values['multi-size'] ?? '256M'),
+    multiSize: parseSize(values['multi-size'] ?? '1G'),
     cliPath,
     pin: values['no-pin'] !== true,
     warmMemory: values['no-warm-memory'] !== true,
