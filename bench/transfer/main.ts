@@ -27,8 +27,9 @@
  * core cannot receive and hash at these rates (cpu-pinning.ts says why that
  * stays fair).
  * Just before each timed transfer a scratch file as large as the copy is
- * written and deleted, so that the kernel copy and filer-tui write into the
- * same kind of memory (free-memory.ts; --no-warm-memory turns it off).
+ * written and deleted, and (root) this VM's return of free memory to the host
+ * is held back until the run ends, so that the kernel copy and filer-tui
+ * write into the same kind of memory (free-memory.ts; --no-warm-memory).
  * --cli compares another build; --cpu-prof DIR profiles the nodes, and
  * summarize-profile.ts prints the profiles' top self time.
  *
@@ -63,10 +64,12 @@ function readOptions(): BenchOptions {
 
 const options = readOptions();
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'filer-bench-'));
+const memory = new MemoryWarmer(workDir, options.warmMemory);
 
 /** Synchronous, so that it also works from a signal handler. */
 function cleanUp(): void {
   for (const child of runningProcesses) child.kill();
+  memory.release();
   fs.rmSync(workDir, {recursive: true, force: true});
 }
 
@@ -84,7 +87,7 @@ const context: ScenarioContext = {
   workDir,
   print: (line) => process.stdout.write(`${line}\n`),
   ...(pinning ? {pinning} : {}),
-  memory: new MemoryWarmer(workDir, options.warmMemory),
+  memory,
 };
 const started = Date.now();
 /** Other work on the machine makes rounds disagree; say so next to the figures. */
@@ -106,13 +109,7 @@ context.print(
         `verifying receivers on CPUs ${pinning.verifyingReceiver} (they hash on a second thread)`
     : 'not pinned: the scheduler places every process',
 );
-context.print(
-  options.warmMemory
-    ? 'free memory warmed before each timed transfer, kernel copy and filer-tui alike ' +
-        '(a scratch file written and deleted; --no-warm-memory: off; free-memory.ts says why)'
-    : 'free memory not warmed (--no-warm-memory): rates depend on which run meets ' +
-        'memory the VM gave back to the host',
-);
+context.print(memory.describe());
 try {
   for (const scenario of options.scenarios) {
     context.print('');

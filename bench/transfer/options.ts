@@ -36,8 +36,9 @@ export const USAGE = `npm run bench:transfer -- [options]
   --no-pin           let the scheduler place the processes (default: every sender
                      on CPU 0, every receiver on CPU 1, a verifying receiver on
                      all CPUs, with taskset)
-  --no-warm-memory   do not write and delete a scratch file before each timed
-                     transfer (free-memory.ts says why it is there)
+  --no-warm-memory   neither write and delete a scratch file before each timed
+                     transfer nor hold back this VM's free page reporting
+                     (free-memory.ts says why both are there)
   --help             this text`;
 
 const DEFAULT_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
