@@ -330,6 +330,7 @@ test(
     assert.deepEqual(run.gone, [dead.id], 'only the unreachable source is gone');
     assert.deepEqual(creditedTo(run, good.id), [[0, size]]);
     assert.ok((await fs.readFile(run.partPath)).equals(content));
+    assert.equal(run.scheduler.lastOwner, good.id, 'the source of the last whole piece');
     assert.equal(run.warnings.length, 3, 'a line for each failure');
   },
 );
@@ -482,5 +483,25 @@ test(
       assert.deepEqual(run.gone, [], stop);
       assert.deepEqual(run.warnings, [], stop);
     }
+  },
+);
+
+test(
+  'a disk that fills up in the last batch of a piece fails the fetch too',
+  // Once this asked for the last batch again and again, never failing.
+  {timeout: 10_000},
+  async (t) => {
+    const network = testNetwork(t);
+    const size = 8 * MiB; // one piece; its last 1 MiB batch cannot be written
+    const content = randomBytes(size);
+    const source = await startRangeServer(network, content);
+    const full: WriteAt = async (fd, buffer, length, position) => {
+      if (position >= 7 * MiB) throw Object.assign(new Error('ENOSPC'), {code: 'ENOSPC'});
+      return writeAtPosition(fd, buffer, length, position);
+    };
+    const run = await schedule(t, network, {sources: [source], size, writeAt: full});
+    await assert.rejects(run.scheduler.fetchMissing(run.sink), DiskWriteError);
+    assert.deepEqual(source.requests(), [[0, size]], 'asked once: the disk is ours');
+    assert.deepEqual(run.written(), [[0, 7 * MiB]]);
   },
 );

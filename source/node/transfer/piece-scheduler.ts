@@ -210,7 +210,10 @@ export class PieceScheduler {
         onProgress: (received) => {
           lane.received = received;
           // Another lane took over the rest of this piece: stop at its start.
-          if (lane.piece && start + received >= lane.piece[1]) controller.abort();
+          // (A piece not taken over ends by itself: aborting it at its last
+          // byte would hide a failed last write as a cancel.)
+          const until = lane.piece?.[1] ?? end;
+          if (until < end && start + received >= until) controller.abort();
           this.options.onProgress();
         },
         onBatch: sink.onBatch,
