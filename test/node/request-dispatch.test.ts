@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {IncomingRequest, ReplyWriter} from '../../source/node/net/peer-server.js';
-import {createDispatcher} from '../../source/node/request-dispatch.js';
+import {createDispatcher, RequestCounts} from '../../source/node/request-dispatch.js';
 import {RecordingLog} from './fake-collaborators.js';
 
 const request = (type: string): IncomingRequest => ({
@@ -31,4 +31,14 @@ test('each type goes to its handler; a type without one is closed with a debug l
       'debug closed toString from 10.0.0.2:5000 without a reply',
     ],
   );
+});
+
+test('requests are counted by handled type; every other type counts as one key', async () => {
+  const handlers = {NAME: () => {}, LIST: () => {}};
+  const counts = new RequestCounts(handlers);
+  const dispatch = createDispatcher(handlers, new RecordingLog().log, counts);
+  for (const type of ['NAME', 'NAME', 'LIST', 'PING', 'XXXX', 'toString']) {
+    await dispatch(request(type), noReply);
+  }
+  assert.deepEqual(counts.snapshot(), {NAME: 2, LIST: 1, other: 3});
 });
