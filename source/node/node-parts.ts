@@ -33,13 +33,13 @@ export type NodeHooks = {
   log: Log;
 };
 
+/** The parts the node holds: those it opens, closes, asks, counts or relays. */
 export type NodeParts = {
   readonly registry: SocketRegistry;
   readonly outgoing: OutgoingPool;
   readonly server: PeerServer;
   readonly requestCounts: RequestCounts;
   readonly overlay: Overlay;
-  readonly owners: OwnerLiveness;
   readonly fileIndex: FileIndex;
   readonly hasher: ShareHasher;
   readonly searchRouter: SearchRouter;
@@ -153,7 +153,6 @@ export function buildNodeParts(options: ResolvedOptions, hooks: NodeHooks): Node
     server,
     requestCounts,
     overlay,
-    owners,
     fileIndex,
     hasher,
     searchRouter,
