@@ -113,6 +113,36 @@ test('the state is saved at once when asked, else at most every 500 ms, and read
   );
 });
 
+test('saves that overlap end with the newest state and no failure', async (t) => {
+  const {files, lines, clock, ledger} = await setUp(t);
+  const part = ledger(HASH);
+  for (let round = 0; round < 20; round++) {
+    // As a fetch does: a timed save still running when the final one starts.
+    part.markWritten(round * 10, round * 10 + 5, 'a');
+    clock.now += 1000;
+    const timed = part.save(false);
+    part.markWritten(round * 10 + 5, round * 10 + 10, 'a');
+    await Promise.all([timed, part.save(true)]);
+    assert.deepEqual(lines, [], `round ${round}`);
+    assert.deepEqual((await readResumeState(files.statePath))?.done, [
+      [0, round * 10 + 10],
+    ]);
+  }
+});
+
+test('a state removed while a timed save runs stays removed, and none is saved after', async (t) => {
+  const {directory, lines, clock, ledger} = await setUp(t);
+  const part = ledger(HASH);
+  part.markWritten(0, 10, 'a');
+  clock.now += 1000;
+  const timed = part.save(false); // as a fetch ends right after its last bytes
+  await part.discardState();
+  await timed;
+  await part.save(true);
+  assert.deepEqual(await fs.readdir(directory), [], 'no state, no temporary');
+  assert.deepEqual(lines, []);
+});
+
 test('without a content hash nothing is saved; a failed save is one line, the old state intact', async (t) => {
   const {files, lines, ledger} = await setUp(t);
   const unknown = ledger(undefined);

@@ -25,6 +25,13 @@ export class PartLedger {
   private done: Range[] = [];
   private readonly sentBy = new Map<string, Range[]>();
   private lastSave = 0;
+  /**
+   * Saves run one after the other: two at once would share one temporary
+   * file, and the older state could land last.
+   */
+  private saving: Promise<void> = Promise.resolve();
+  /** The state file is removed: a save still queued must not bring it back. */
+  private discarded = false;
 
   constructor(
     private readonly files: LedgerFiles,
@@ -102,17 +109,30 @@ export class PartLedger {
 
   /** Writes the resume state: at once, or if the last save is old enough. */
   async save(now: boolean): Promise<void> {
-    if (!this.hash) return;
+    const hash = this.hash;
+    if (!hash || this.discarded) return;
     const time = this.deps.now();
     if (!now && time - this.lastSave < STATE_SAVE_INTERVAL_MS) return;
     this.lastSave = time;
-    await writeResumeState(this.files.statePath, {
-      name: this.files.name,
-      size: this.files.size,
-      sha256: this.hash,
-      done: this.done,
-    }).catch((error: unknown) =>
-      this.deps.log('warn', `cannot save resume state: ${describeError(error)}`),
-    );
+    this.saving = this.saving.then(async () => {
+      if (this.discarded) return;
+      // The ranges as they are when its turn comes: the newest.
+      await writeResumeState(this.files.statePath, {
+        name: this.files.name,
+        size: this.files.size,
+        sha256: hash,
+        done: this.done,
+      }).catch((error: unknown) =>
+        this.deps.log('warn', `cannot save resume state: ${describeError(error)}`),
+      );
+    });
+    await this.saving;
+  }
+
+  /** Removes the state file, after a save still running; nothing is saved after. */
+  async discardState(): Promise<void> {
+    this.discarded = true;
+    await this.saving;
+    await fs.rm(this.files.statePath, {force: true});
   }
 }

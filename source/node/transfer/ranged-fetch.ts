@@ -126,7 +126,7 @@ export class RangedFetch {
       }
       await handle.close();
       const finalPath = await publish(this.partPath, this.target);
-      await fs.rm(this.statePath, {force: true});
+      await ledger.discardState();
       const stat = await fs.stat(finalPath);
       deps.remember(finalPath, size, stat.mtimeMs, digest);
       return {
@@ -145,7 +145,7 @@ export class RangedFetch {
         );
       } else {
         await fs.rm(this.partPath, {force: true});
-        await fs.rm(this.statePath, {force: true});
+        await ledger.discardState();
       }
     }
   }
