@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import {randomBytes} from 'node:crypto';
 import fs from 'node:fs/promises';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
 import {test, type TestContext} from 'node:test';
 import {
@@ -31,6 +31,7 @@ import {DiskWriteError} from '../../source/node/transfer/transfer-errors.js';
 import {eventually} from '../support/eventually.js';
 import {MiB, testNetwork, type TestNetwork} from '../support/network.js';
 import {LOOPBACK, rawFrame, rawHeader} from '../support/raw-client.js';
+import {deadSource} from './range-peer.js';
 
 const SHORT = {timeout: 30_000};
 const GiB = 1024 * MiB;
@@ -80,15 +81,6 @@ async function startRangeServer(
     requests: () => [...requests],
     release: () => held.splice(0).forEach((send) => send()),
   };
-}
-
-/** A loopback port nothing listens on (closed again at once). */
-async function deadSource(): Promise<Source> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
-  const {port} = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return {id: `${LOOPBACK}:${port}`, address: {host: LOOPBACK, port}};
 }
 
 type Run = {

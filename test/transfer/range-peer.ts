@@ -6,9 +6,10 @@
  * fake peer, so it records every request.
  */
 import {createHash} from 'node:crypto';
-import type net from 'node:net';
+import net from 'node:net';
 import {LOOPBACK, rawFrame, rawHeader} from '../support/raw-client.js';
 import type {FilerNode} from '../../source/node/filer-node.js';
+import type {Source} from '../../source/node/transfer/fetch-file.js';
 import {requestFrames} from '../../source/node/net/peer-client.js';
 import {MessageType} from '../../source/protocol/messages.js';
 import type {FakeRequest} from '../support/fake-peer.js';
@@ -104,4 +105,13 @@ export function tellOwner(node: FilerNode, name: string, owner: string) {
     MessageType.response,
     `${name} ${owner}`,
   );
+}
+
+/** A source on a loopback port nothing listens on (closed again at once). */
+export async function deadSource(): Promise<Source> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
+  const {port} = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return {id: `${LOOPBACK}:${port}`, address: {host: LOOPBACK, port}};
 }
