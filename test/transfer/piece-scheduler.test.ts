@@ -168,6 +168,14 @@ function creditedTo(run: Run, sender: string): Range[] {
   );
 }
 
+/** Each missing byte credited exactly once, and the part holds `content`. */
+async function assertWrittenOnce(run: Run, missing: Range[], content: Buffer) {
+  const credited = run.writes.map((write) => write.range);
+  assert.deepEqual(mergeRanges(credited), missing, 'exactly the missing bytes');
+  assert.equal(coveredBytes(credited), coveredBytes(missing), 'none of them twice');
+  assert.ok((await fs.readFile(run.partPath)).equals(content), 'the bytes themselves');
+}
+
 test(
   'pieces: 8 MiB at least, about four per source, 1 GiB at most, of the missing bytes only',
   SHORT,
@@ -242,9 +250,7 @@ test(
     await run.scheduler.fetchMissing(run.sink);
 
     const missing = subtractRanges([[0, size]], done);
-    const credited = run.writes.map((write) => write.range);
-    assert.deepEqual(mergeRanges(credited), missing, 'exactly the missing bytes');
-    assert.equal(coveredBytes(credited), coveredBytes(missing), 'none of them twice');
+    await assertWrittenOnce(run, missing, content);
     for (const server of servers) {
       assert.ok(server.requests().length > 0, `${server.id} was asked`);
       for (const [offset, length] of server.requests()) {
@@ -257,7 +263,6 @@ test(
     }
     assert.equal(run.scheduler.sourcesUsed(), 3);
     assert.deepEqual(run.scheduler.inFlight(), {bytes: 0, sending: 0});
-    assert.ok((await fs.readFile(run.partPath)).equals(content));
     assert.deepEqual(run.gone, []);
     assert.deepEqual(run.warnings, []);
   },
@@ -295,8 +300,7 @@ test(
       `${8 * MiB} ${4 * MiB} ${NAME}`,
     ]);
     assert.deepEqual(creditedTo(run, source.id), [[0, size]]);
-    assert.equal(coveredBytes(run.writes.map((write) => write.range)), size);
-    assert.ok((await fs.readFile(run.partPath)).equals(content));
+    await assertWrittenOnce(run, [[0, size]], content);
     assert.equal(run.warnings.length, 1);
     assert.match(
       run.warnings[0] ?? '',
@@ -321,7 +325,7 @@ test(
     assert.equal(flaky.requests().length, 2, 'asked twice, then left');
     assert.deepEqual(run.gone, [dead.id], 'only the unreachable source is gone');
     assert.deepEqual(creditedTo(run, good.id), [[0, size]]);
-    assert.ok((await fs.readFile(run.partPath)).equals(content));
+    await assertWrittenOnce(run, [[0, size]], content);
     assert.equal(run.scheduler.lastOwner, good.id, 'the source of the last whole piece');
     assert.equal(run.warnings.length, 3, 'a line for each failure');
   },
@@ -393,10 +397,7 @@ test(
 
     slow.release();
     await fetched;
-    const credited = run.writes.map((write) => write.range);
-    assert.deepEqual(mergeRanges(credited), [[0, size]]);
-    assert.equal(coveredBytes(credited), size, 'no byte credited twice');
-    assert.ok((await fs.readFile(run.partPath)).equals(content));
+    await assertWrittenOnce(run, [[0, size]], content);
     assert.deepEqual(run.warnings, [], 'a piece taken over is no failure of its source');
   },
 );
