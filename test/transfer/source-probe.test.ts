@@ -42,14 +42,14 @@ function asSource(peer: {id: string; port: number; requests: Array<{type: string
   };
 }
 
-function probe(sources: Source[]) {
+function probe(sources: Source[], signal = new AbortController().signal) {
   const gone: string[] = [];
   const lines: string[] = [];
   const outcome = probeSources(
     {
       sources,
       wireName: Buffer.from(NAME),
-      signal: new AbortController().signal,
+      signal,
       onSourceGone: (id) => gone.push(id),
     },
     {log: (_level, line) => lines.push(line), requestOptions: {}},
@@ -150,3 +150,21 @@ test('past fetch-probed-owners sources, the rest are not asked, only kept for pl
     `limit fetch-probed-owners hit by this node: 10 owners of ${NAME}, FINF asked of 8`,
   ]);
 });
+
+test(
+  'a cancel while a source keeps silent on FINF ends the probe at once',
+  // Without it the probe waited for the reply timeout (15 s by default).
+  {timeout: 5_000},
+  async (t) => {
+    const network = testNetwork(t);
+    const silent = await network.startFakePeer({onRequest: () => undefined});
+    const answering = await infoSource(network, `100 ${HASH}`);
+    const controller = new AbortController();
+    const {outcome, gone} = probe([asSource(silent), answering], controller.signal);
+    await silent.nextRequest();
+    const reason = new Error('cancelled by the user');
+    controller.abort(reason);
+    await assert.rejects(outcome, (error) => error === reason);
+    assert.deepEqual(gone, []);
+  },
+);

@@ -32,7 +32,7 @@ export async function probeSources(
       `${job.sources.length} owners of ${job.wireName}, FINF asked of ${MAX_PROBED_SOURCES}`,
     );
   }
-  const answers = await Promise.all(
+  const asked = Promise.all(
     job.sources.slice(0, MAX_PROBED_SOURCES).map(async (source) => {
       try {
         return {
@@ -44,7 +44,8 @@ export async function probeSources(
       }
     }),
   );
-  job.signal.throwIfAborted();
+  // FINF takes no signal: a cancel must not wait for a silent source's timeout.
+  const answers = await untilAborted(asked, job.signal);
   for (const entry of answers) {
     if (entry.error && afterFailure(entry.error).dropOwner)
       job.onSourceGone?.(entry.source.id);
@@ -62,6 +63,18 @@ export async function probeSources(
   const firstError = answers.find((entry) => entry.error)?.error;
   if (plain.length === 0) throw firstError ?? new FilerError('ERR_NO_OWNER', 'no source');
   return {plain};
+}
+
+/** `promise`, or the abort reason as soon as `signal` is aborted. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, {once: true});
+    promise
+      .finally(() => signal.removeEventListener('abort', onAbort))
+      .then(resolve, reject);
+  });
 }
 
 /** The content most sources agree on; a known hash beats an unknown one. */
