@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {PeerUnreachableError} from '../../source/protocol/errors.js';
 import type {Source} from '../../source/node/transfer/fetch-file.js';
-import {chooseGroup, probeSources} from '../../source/node/transfer/source-probe.js';
+import {
+  askHashAgain,
+  chooseGroup,
+  probeSources,
+} from '../../source/node/transfer/source-probe.js';
 import {testNetwork, type TestNetwork} from '../support/network.js';
 import {LOOPBACK, rawFrame} from '../support/raw-client.js';
 import {deadSource} from './range-peer.js';
@@ -166,5 +170,56 @@ test(
     controller.abort(reason);
     await assert.rejects(outcome, (error) => error === reason);
     assert.deepEqual(gone, []);
+  },
+);
+
+/** The hash asked again at the end of a fetch of `size` bytes. */
+function askAgain(sources: Source[], size = 100, signal = new AbortController().signal) {
+  const lines: string[] = [];
+  const hash = askHashAgain(
+    sources,
+    {name: NAME, wireName: Buffer.from(NAME), size},
+    {log: (_level, line) => lines.push(line), requestOptions: {}},
+    signal,
+  );
+  return {hash, lines};
+}
+
+test('asked again at the end, the first source that now knows the hash of this size tells it', async (t) => {
+  const network = testNetwork(t);
+  const before = [
+    await deadSource(),
+    await originalSource(network),
+    await infoSource(network, '100 -'),
+    await infoSource(network, `99 ${OTHER_HASH}`),
+  ];
+  const knowing = await infoSource(network, `100 ${HASH}`);
+  const after = await infoSource(network, `100 ${OTHER_HASH}`);
+  const {hash, lines} = askAgain([...before, knowing, after]);
+  assert.equal(await hash, HASH);
+  assert.equal(knowing.asked(), 1);
+  assert.equal(after.asked(), 0, 'not asked once one told');
+  assert.deepEqual(lines, []);
+
+  const nobody = askAgain(before);
+  assert.equal(await nobody.hash, undefined);
+  assert.deepEqual(nobody.lines, [`${NAME}: no source knew its hash; not verified`]);
+});
+
+test(
+  'a cancel while a source keeps silent on the hash asked again ends it at once',
+  {timeout: 5_000},
+  async (t) => {
+    const network = testNetwork(t);
+    const silent = await network.startFakePeer({onRequest: () => undefined});
+    const knowing = await infoSource(network, `100 ${HASH}`);
+    const controller = new AbortController();
+    const {hash, lines} = askAgain([asSource(silent), knowing], 100, controller.signal);
+    await silent.nextRequest();
+    const reason = new Error('cancelled by the user');
+    controller.abort(reason);
+    await assert.rejects(hash, (error) => error === reason);
+    assert.equal(knowing.asked(), 0, 'no next source after a cancel');
+    assert.deepEqual(lines, []);
   },
 );

@@ -171,6 +171,7 @@ export class RangedFetch {
       this.group.sources,
       {name: job.name, wireName: job.wireName, size},
       this.deps,
+      job.signal,
     );
   }
 

@@ -101,13 +101,13 @@ export async function askHashAgain(
   sources: readonly Source[],
   file: {name: string; wireName: Buffer; size: number},
   deps: Pick<FetchDeps, 'log' | 'requestOptions'>,
+  signal: AbortSignal,
 ): Promise<string | undefined> {
   for (const source of sources) {
     try {
-      const answer = await askFileInfo(
-        source.address,
-        file.wireName,
-        deps.requestOptions,
+      const answer = await untilAborted(
+        askFileInfo(source.address, file.wireName, deps.requestOptions),
+        signal,
       );
       if (
         answer.kind === 'info' &&
@@ -117,7 +117,7 @@ export async function askHashAgain(
         return answer.info.sha256;
       }
     } catch {
-      // next source
+      signal.throwIfAborted(); // else the next source
     }
   }
   deps.log('info', `${file.name}: no source knew its hash; not verified`);
