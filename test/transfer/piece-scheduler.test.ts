@@ -403,6 +403,51 @@ test(
 );
 
 test(
+  'an idle source takes from whichever piece has most bytes left, again and again',
+  SHORT,
+  async (t) => {
+    const network = testNetwork(t);
+    const size = 24 * MiB; // [0, 8), [8, 16), [16, 24) MiB, one a source
+    const content = randomBytes(size);
+    const slower = await startRangeServer(network, content, (index) =>
+      index === 0 ? {first: 2 * MiB} : 'serve',
+    );
+    const slow = await startRangeServer(network, content, (index) =>
+      index === 0 ? {first: 5 * MiB} : 'serve',
+    );
+    const fast = await startRangeServer(network, content, (index) =>
+      index === 0 ? {first: 0} : 'serve',
+    );
+    const run = await schedule(t, network, {sources: [slower, slow, fast], size});
+    const fetched = run.scheduler.fetchMissing(run.sink);
+    await eventually(
+      () => run.scheduler.inFlight().bytes === 7 * MiB,
+      'the held sources to send their first bytes',
+    );
+    fast.release();
+    await eventually(
+      () => run.scheduler.inFlight().sending === 2 && fast.requests().length === 6,
+      () => `the fast source to go idle (${JSON.stringify(fast.requests())})`,
+    );
+    // Left of each held piece as the fast source asks: 6 and 3 MiB (the
+    // slower's), 3 and 3 (a tie: the first source's), 1.5 and 3 (the
+    // slow's), 1.5 and 1.5, then 0.75 and 1.5; then both under 1 MiB.
+    assert.deepEqual(fast.requests(), [
+      [16 * MiB, 8 * MiB],
+      [5 * MiB, 3 * MiB],
+      [3.5 * MiB, 1.5 * MiB],
+      [14.5 * MiB, 1.5 * MiB],
+      [2.75 * MiB, 0.75 * MiB],
+      [13.75 * MiB, 0.75 * MiB],
+    ]);
+    slower.release();
+    slow.release();
+    await fetched;
+    await assertWrittenOnce(run, [[0, size]], content);
+  },
+);
+
+test(
   'a failed write to the local disk stops every lane at once, and no source is blamed',
   SHORT,
   async (t) => {
