@@ -168,12 +168,28 @@ function creditedTo(run: Run, sender: string): Range[] {
   );
 }
 
-/** Each missing byte credited exactly once, and the part holds `content`. */
-async function assertWrittenOnce(run: Run, missing: Range[], content: Buffer) {
+/**
+ * Each missing byte credited exactly once, and each credited range holds
+ * the bytes its sender sent (`sent(sender)`: that source's file).
+ */
+async function assertWrittenOnce(
+  run: Run,
+  missing: Range[],
+  sent: (sender: string) => Buffer,
+) {
   const credited = run.writes.map((write) => write.range);
   assert.deepEqual(mergeRanges(credited), missing, 'exactly the missing bytes');
   assert.equal(coveredBytes(credited), coveredBytes(missing), 'none of them twice');
-  assert.ok((await fs.readFile(run.partPath)).equals(content), 'the bytes themselves');
+  const file = await fs.readFile(run.partPath);
+  for (const {
+    range: [start, end],
+    sender,
+  } of run.writes) {
+    assert.ok(
+      file.subarray(start, end).equals(sent(sender).subarray(start, end)),
+      `[${start}, ${end}) holds the bytes ${sender} sent`,
+    );
+  }
 }
 
 test(
@@ -250,7 +266,7 @@ test(
     await run.scheduler.fetchMissing(run.sink);
 
     const missing = subtractRanges([[0, size]], done);
-    await assertWrittenOnce(run, missing, content);
+    await assertWrittenOnce(run, missing, () => content);
     for (const server of servers) {
       assert.ok(server.requests().length > 0, `${server.id} was asked`);
       for (const [offset, length] of server.requests()) {
@@ -300,7 +316,7 @@ test(
       `${8 * MiB} ${4 * MiB} ${NAME}`,
     ]);
     assert.deepEqual(creditedTo(run, source.id), [[0, size]]);
-    await assertWrittenOnce(run, [[0, size]], content);
+    await assertWrittenOnce(run, [[0, size]], () => content);
     assert.equal(run.warnings.length, 1);
     assert.match(
       run.warnings[0] ?? '',
@@ -325,7 +341,7 @@ test(
     assert.equal(flaky.requests().length, 2, 'asked twice, then left');
     assert.deepEqual(run.gone, [dead.id], 'only the unreachable source is gone');
     assert.deepEqual(creditedTo(run, good.id), [[0, size]]);
-    await assertWrittenOnce(run, [[0, size]], content);
+    await assertWrittenOnce(run, [[0, size]], () => content);
     assert.equal(run.scheduler.lastOwner, good.id, 'the source of the last whole piece');
     assert.equal(run.warnings.length, 3, 'a line for each failure');
   },
@@ -367,7 +383,9 @@ test(
     const network = testNetwork(t);
     const size = 9 * MiB; // pieces [0, 8 MiB) for the slow source, [8, 9 MiB) for the fast
     const content = randomBytes(size);
-    const slow = await startRangeServer(network, content, (index) =>
+    // The slow source sends other bytes: where each source's bytes land shows.
+    const lie = randomBytes(size);
+    const slow = await startRangeServer(network, lie, (index) =>
       index === 0 ? {first: 6 * MiB} : 'serve',
     );
     const fast = await startRangeServer(network, content, (index) =>
@@ -397,7 +415,9 @@ test(
 
     slow.release();
     await fetched;
-    await assertWrittenOnce(run, [[0, size]], content);
+    await assertWrittenOnce(run, [[0, size]], (sender) =>
+      sender === slow.id ? lie : content,
+    );
     assert.deepEqual(run.warnings, [], 'a piece taken over is no failure of its source');
   },
 );
@@ -443,7 +463,7 @@ test(
     slower.release();
     slow.release();
     await fetched;
-    await assertWrittenOnce(run, [[0, size]], content);
+    await assertWrittenOnce(run, [[0, size]], () => content);
   },
 );
 

@@ -185,6 +185,11 @@ export class PieceScheduler {
     lane.controller = controller;
     lane.startedAt ||= deps.now();
     const [start, end] = piece;
+    /** Where this lane stops: sooner once another lane took over the rest. */
+    const until = (): number => lane.piece?.[1] ?? end;
+    /** Of a batch at `position`, the bytes that are this lane's. */
+    const ours = (length: number, position: number): number =>
+      Math.min(length, until() - position);
     let durable = 0;
     try {
       await receiveBody({
@@ -206,19 +211,27 @@ export class PieceScheduler {
         idleTimeoutMs: deps.idleTimeoutMs,
         registry: deps.registry,
         signal: AbortSignal.any([job.signal, controller.signal]),
-        writeAt: sink.writeAt,
+        // The read that crosses the new end of a piece taken over may still
+        // fill a batch: the bytes past that end are the other lane's to write
+        // and hash (else a lying source's bytes land where another is credited).
+        writeAt: (fd, buffer, length, position) => {
+          const kept = ours(length, position);
+          return kept > 0 ? sink.writeAt(fd, buffer, kept, position) : Promise.resolve();
+        },
         onProgress: (received) => {
           lane.received = received;
           // Another lane took over the rest of this piece: stop at its start.
           // (A piece not taken over ends by itself: aborting it at its last
           // byte would hide a failed last write as a cancel.)
-          const until = lane.piece?.[1] ?? end;
-          if (until < end && start + received >= until) controller.abort();
+          if (until() < end && start + received >= until()) controller.abort();
           this.options.onProgress();
         },
-        onBatch: sink.onBatch,
+        onBatch: (batch, length, position) => {
+          const kept = ours(length, position);
+          return kept > 0 ? sink.onBatch(batch, kept, position) : undefined;
+        },
         onDurable: (bytes) => {
-          const upTo = Math.min(start + bytes, lane.piece?.[1] ?? end);
+          const upTo = Math.min(start + bytes, until());
           if (upTo > start + durable)
             sink.onWritten(start + durable, upTo, lane.source.id);
           durable = upTo - start;
@@ -227,7 +240,7 @@ export class PieceScheduler {
       this.owner = lane.source.id;
     } catch (error) {
       if (job.signal.aborted) return;
-      const shortened = lane.piece?.[1] ?? end;
+      const shortened = until();
       if (error instanceof DiskWriteError || error instanceof DiskStallError) {
         this.failLocally(error);
       }
