@@ -48,6 +48,8 @@ type RangeServer = Source & {
   requests: () => Array<[number, number]>;
   /** Sends the rest of every held reply. */
   release: () => void;
+  /** FRNG connections closed so far (by either side). */
+  closed: () => number;
 };
 
 async function startRangeServer(
@@ -57,6 +59,7 @@ async function startRangeServer(
 ): Promise<RangeServer> {
   const requests: Array<[number, number]> = [];
   const held: Array<() => void> = [];
+  let closed = 0;
   const peer = await network.startFakePeer({
     onRequest: (request, socket) => {
       if (request.type !== 'FRNG') return void socket.end();
@@ -66,6 +69,7 @@ async function startRangeServer(
       ];
       const how = reply(requests.length);
       requests.push([offset, length]);
+      socket.once('close', () => closed++);
       if (how === 'reset') return void socket.resetAndDestroy();
       if (how === 'error') return void socket.end(rawFrame('ERRO', 'Busy'));
       const body = content.subarray(offset, offset + length);
@@ -80,6 +84,7 @@ async function startRangeServer(
     address: {host: LOOPBACK, port: peer.port},
     requests: () => [...requests],
     release: () => held.splice(0).forEach((send) => send()),
+    closed: () => closed,
   };
 }
 
@@ -512,6 +517,49 @@ test(
       [0, 2 * MiB],
       [8 * MiB, 10 * MiB],
     ]);
+  },
+);
+
+test(
+  'a disk that takes no bytes for the idle time fails the fetch as ours, not the sources’',
+  SHORT,
+  async (t) => {
+    const network = testNetwork(t);
+    // Two lanes of 4 batches each: 4 MiB of each 8 MiB piece fill them.
+    const size = 16 * MiB;
+    const content = randomBytes(size);
+    const sources = [
+      await startRangeServer(network, content),
+      await startRangeServer(network, content),
+    ];
+    // Every write waits until the test lets them go: the receivers run out
+    // of batches and stop reading, and their sockets go quiet.
+    const stuck: Array<() => void> = [];
+    const stalled: WriteAt = async (fd, buffer, length, position) => {
+      await new Promise<void>((resolve) => stuck.push(resolve));
+      return writeAtPosition(fd, buffer, length, position);
+    };
+    const run = await schedule(t, network, {
+      sources,
+      size,
+      writeAt: stalled,
+      idleTimeoutMs: 300,
+    });
+    const fetched = run.scheduler.fetchMissing(run.sink);
+    // Each lane gives its connection up, then waits for its writes to settle.
+    await eventually(
+      () => sources.every((source) => source.closed() === 1),
+      'the stalled connections to close',
+    );
+    stuck.splice(0).forEach((go) => go());
+    await assert.rejects(fetched, {
+      message: /^writing .*piece\.bin\.part made no progress for 300 ms$/,
+    });
+    for (const source of sources) {
+      assert.equal(source.requests().length, 1, 'not asked again: the disk is ours');
+    }
+    assert.deepEqual(run.warnings, []);
+    assert.deepEqual(run.gone, []);
   },
 );
 
