@@ -353,6 +353,30 @@ test(
 );
 
 test(
+  'failures are counted in a row: a source that fails every other piece still brings the whole file',
+  SHORT,
+  async (t) => {
+    const network = testNetwork(t);
+    const size = 40 * MiB;
+    const content = randomBytes(size);
+    // Its 1st, 3rd, 5th ... reply is a reset: never two failures in a row.
+    const hiccups = await startRangeServer(network, content, (index) =>
+      index % 2 === 0 ? 'reset' : 'serve',
+    );
+    const run = await schedule(t, network, {sources: [hiccups], size});
+    await run.scheduler.fetchMissing(run.sink);
+    const requests = hiccups.requests();
+    assert.ok(
+      requests.length >= 6,
+      `pieces asked again after each reset (${requests.length})`,
+    );
+    assert.equal(requests.length % 2, 0, 'each reset followed by one whole piece');
+    await assertWrittenOnce(run, [[0, size]], () => content);
+    assert.equal(run.warnings.length, requests.length / 2, 'a line for each failure');
+  },
+);
+
+test(
   'every source given up: the fetch fails with the last reason, and the rest stays missing',
   SHORT,
   async (t) => {

@@ -24,7 +24,11 @@ const MIN_STEAL = 1024 * 1024;
 const MAX_PIECE = 1024 * 1024 * 1024;
 /** Pieces per source, so a slow source holds back little of the file. */
 const PIECES_PER_SOURCE = 4;
-/** Failures (not counting lost races) before a source is given up. */
+/**
+ * Failures in a row (not counting lost races) before a source is given up;
+ * a piece that arrives whole starts the count again, so a long fetch does not
+ * drop a source for two hiccups hours apart.
+ */
 const MAX_SOURCE_FAILURES = 2;
 
 /** Where the pieces go: the open part file, and who is told as bytes land. */
@@ -238,6 +242,7 @@ export class PieceScheduler {
         },
       });
       this.owner = lane.source.id;
+      lane.failures = 0;
     } catch (error) {
       if (job.signal.aborted) return;
       const shortened = until();
