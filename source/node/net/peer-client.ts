@@ -130,6 +130,8 @@ export type RequestOptions = Partial<ClientLimits> & {
   /** Overrides the budget of the message type (see reply-budget.ts). */
   budget?: ReplyBudget;
   log?: Log;
+  /** Ends the request at once (TransferCancelledError), connecting or waiting for the reply. */
+  signal?: AbortSignal;
 };
 
 /** Sends one request and collects its reply frames, within the type's budget. */
@@ -151,8 +153,10 @@ export async function requestFrames(
     const socket = await connectToPeer(address, {
       timeoutMs: limits.connectTimeoutMs,
       registry: options.registry,
+      signal: options.signal,
     });
     return await readReply(socket, request, {
+      signal: options.signal,
       peer,
       type,
       budget,
@@ -175,13 +179,14 @@ type ReadOptions = {
   deadlineMs: number;
   log: Log;
   release: ReleaseSlot | undefined;
+  signal: AbortSignal | undefined;
 };
 
 /** Writes the request, reads reply frames; settles once the socket is closed. */
 function readReply(
   socket: net.Socket,
   request: Buffer,
-  {peer, type, budget, idleMs, deadlineMs, log, release}: ReadOptions,
+  {peer, type, budget, idleMs, deadlineMs, log, release, signal}: ReadOptions,
 ): Promise<Frame[]> {
   return new Promise((resolve, reject) => {
     const decoder = new FrameDecoder({maxDataLength: budget.maxFrameData});
@@ -192,6 +197,9 @@ function readReply(
       failure ??= error;
       socket.destroy();
     };
+    const onAbort = (): void => fail(new TransferCancelledError());
+    signal?.addEventListener('abort', onAbort, {once: true});
+    if (signal?.aborted) onAbort();
     const deadline = setTimeout(() => {
       limitHit(
         log,
@@ -242,6 +250,7 @@ function readReply(
     socket.on('error', (error) => fail(classifyError(peer, error)));
     socket.on('close', () => {
       clearTimeout(deadline);
+      signal?.removeEventListener('abort', onAbort);
       release?.();
       if (failure && !complete) reject(failure);
       else resolve(frames);
