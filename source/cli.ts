@@ -143,7 +143,8 @@ if (config.headless) {
   await openOrExit(node, config);
   // status, ctl and events reach a headless node too; it lives as long as its stdin.
   const {serveHeadlessControl} = await import('./daemon/headless-control.js');
-  await serveHeadlessControl(app, node.port);
+  const control = await serveHeadlessControl(app, node.port);
+  if (control) node.log('info', `control socket ${control.socketPath ?? ''}`);
   void app.execute(startCommand(config));
   await finished;
   process.exit(0);
