@@ -130,7 +130,7 @@ export type RequestOptions = Partial<ClientLimits> & {
   /** Overrides the budget of the message type (see reply-budget.ts). */
   budget?: ReplyBudget;
   log?: Log;
-  /** Ends the request at once (TransferCancelledError), connecting or waiting for the reply. */
+  /** Ends the request at once (TransferCancelledError): waiting for a slot, connecting or for the reply. */
   signal?: AbortSignal;
 };
 
@@ -148,6 +148,7 @@ export async function requestFrames(
   const release = await options.pool?.acquire({
     destination: peer,
     background: options.background,
+    signal: options.signal,
   });
   try {
     const socket = await connectToPeer(address, {

@@ -81,9 +81,7 @@ export type FetchDeps = {
   writeAt?: WriteAt;
 };
 
-export async function fetchFile(job: FetchJob, given: FetchDeps): Promise<FetchResult> {
-  // Every request of this fetch (FINF, FSUM) ends at once when it is cancelled.
-  const deps = {...given, requestOptions: {...given.requestOptions, signal: job.signal}};
+export async function fetchFile(job: FetchJob, deps: FetchDeps): Promise<FetchResult> {
   await cleanStaleParts(deps.downloadDir, deps.now()).then(
     (removed) =>
       removed.length && deps.log('info', `removed stale ${removed.join(', ')}`),

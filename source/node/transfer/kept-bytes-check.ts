@@ -114,13 +114,10 @@ export async function compareWithSources(
   for (const span of planSumRequests([[0, job.size]])) {
     const asking = job.sources.map(async (source) => {
       if (gone.has(source.id)) return undefined;
-      const sums = await askRangeSums(
-        source.address,
-        job.wireName,
-        span,
-        SUM_CHUNK,
-        job.options,
-      ).catch(() => undefined);
+      const sums = await askRangeSums(source.address, job.wireName, span, SUM_CHUNK, {
+        ...job.options,
+        signal: job.signal,
+      }).catch(() => undefined);
       if (!sums) {
         gone.add(source.id);
         comparison.drop(source.id);
@@ -183,13 +180,10 @@ export async function checkKeptBytes(job: KeptCheckJob): Promise<KeptCheck> {
     try {
       const bad: Range[] = [];
       for (const span of spans) {
-        const theirs = await askRangeSums(
-          source.address,
-          job.wireName,
-          span,
-          SUM_CHUNK,
-          job.options,
-        );
+        const theirs = await askRangeSums(source.address, job.wireName, span, SUM_CHUNK, {
+          ...job.options,
+          signal: job.signal,
+        });
         if (!theirs) throw new Error('no FSUM');
         const ours = await localSums(job.fd, span, SUM_CHUNK, job.signal);
         ours.forEach((sum, index) => {

@@ -32,20 +32,18 @@ export async function probeSources(
       `${job.sources.length} owners of ${job.wireName}, FINF asked of ${MAX_PROBED_SOURCES}`,
     );
   }
-  const asked = Promise.all(
+  // A cancel ends every FINF at once, not after a silent source's timeout.
+  const options = {...deps.requestOptions, signal: job.signal};
+  const answers = await Promise.all(
     job.sources.slice(0, MAX_PROBED_SOURCES).map(async (source) => {
       try {
-        return {
-          source,
-          answer: await askFileInfo(source.address, job.wireName, deps.requestOptions),
-        };
+        return {source, answer: await askFileInfo(source.address, job.wireName, options)};
       } catch (error) {
         return {source, error};
       }
     }),
   );
-  // FINF takes no signal: a cancel must not wait for a silent source's timeout.
-  const answers = await untilAborted(asked, job.signal);
+  job.signal.throwIfAborted();
   for (const entry of answers) {
     if (entry.error && afterFailure(entry.error).dropOwner)
       job.onSourceGone?.(entry.source.id);
@@ -63,18 +61,6 @@ export async function probeSources(
   const firstError = answers.find((entry) => entry.error)?.error;
   if (plain.length === 0) throw firstError ?? new FilerError('ERR_NO_OWNER', 'no source');
   return {plain};
-}
-
-/** `promise`, or the abort reason as soon as `signal` is aborted. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, {once: true});
-    promise
-      .finally(() => signal.removeEventListener('abort', onAbort))
-      .then(resolve, reject);
-  });
 }
 
 /** The content most sources agree on; a known hash beats an unknown one. */
@@ -103,12 +89,10 @@ export async function askHashAgain(
   deps: Pick<FetchDeps, 'log' | 'requestOptions'>,
   signal: AbortSignal,
 ): Promise<string | undefined> {
+  const options = {...deps.requestOptions, signal};
   for (const source of sources) {
     try {
-      const answer = await untilAborted(
-        askFileInfo(source.address, file.wireName, deps.requestOptions),
-        signal,
-      );
+      const answer = await askFileInfo(source.address, file.wireName, options);
       if (
         answer.kind === 'info' &&
         answer.info.size === file.size &&
