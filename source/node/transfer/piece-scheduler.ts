@@ -13,7 +13,8 @@ import {
 } from '../../protocol/transfer-messages.js';
 import {coveredBytes, missingPieces, type Range} from './byte-ranges.js';
 import type {FetchDeps, FetchJob, Source} from './fetch-file.js';
-import {batchesPerReceiver, receiveBody, type WriteAt} from './reply-receiver.js';
+import {batchesPerReceiver} from './receive-batches.js';
+import {receiveBody, type WriteAt} from './reply-receiver.js';
 import {afterFailure} from './source-fallback.js';
 import {DiskStallError, DiskWriteError} from './transfer-errors.js';
 

@@ -22,29 +22,11 @@ import {HEADER_SIZE, MAX_CONTROL_DATA, decodeHeader} from '../../protocol/frame.
 import {MessageType, type PeerAddress} from '../../protocol/messages.js';
 import {addressText, connectToPeer} from '../net/peer-client.js';
 import type {SocketRegistry} from '../net/socket-registry.js';
+import {batchesPerReceiver, giveBackBatches, takeBatches} from './receive-batches.js';
 import {DiskStallError, DiskWriteError, ExtraBytesError} from './transfer-errors.js';
 
-const BATCH_BYTES = 1024 * 1024;
-/**
- * Batches of one fetch, shared by its receivers (one per source). A batch is
- * reused only once its write and its hashing (another thread) are done, so
- * these absorb the moments when either falls behind the socket: with four a
- * verified fetch from one source ran 860-1,100 MB/s, with eight 1,055-1,116
- * (bench:transfer); more did not help.
- */
-const FETCH_BATCHES = 8;
-/** Each receiver keeps at least this many, so several sources each keep flowing. */
-const MIN_BATCHES = 4;
 /** Where reads land when no batch may take them (header, after a pause, after the end). */
 const SPARE_BYTES = 64 * 1024;
-/** Batches kept for the next receiver: each range of a fetch reuses them. */
-const spareBatches: Buffer[] = [];
-const MAX_SPARE_BATCHES = 16;
-
-/** Batches for each of `receivers` receivers running at once for one fetch. */
-export function batchesPerReceiver(receivers: number): number {
-  return Math.max(MIN_BATCHES, Math.floor(FETCH_BATCHES / Math.max(1, receivers)));
-}
 
 /** After the last body byte, how long the source has to close before we do. */
 const CLOSE_GRACE_MS = 500;
@@ -139,11 +121,7 @@ class BodyReceiver {
   constructor(private readonly request: ReceiveRequest) {
     this.peer = addressText(request.address);
     this.filePosition = request.position;
-    const batches = request.batches ?? batchesPerReceiver(1);
-    for (let index = 0; index < batches; index++) {
-      // Shared memory: the hashing thread reads a batch in place (prefix-hasher.ts).
-      const buffer =
-        spareBatches.pop() ?? Buffer.from(new SharedArrayBuffer(BATCH_BYTES));
+    for (const buffer of takeBatches(request.batches ?? batchesPerReceiver(1))) {
       this.free.push({buffer, fill: 0});
     }
   }
@@ -207,7 +185,7 @@ class BodyReceiver {
       socket.destroy();
       // No write may still touch the file once the caller removes or renames it.
       await this.drained();
-      this.giveBackBatches();
+      this.returnBatches();
     }
   }
 
@@ -383,13 +361,11 @@ class BodyReceiver {
   }
 
   /** Once no write holds them: the socket is destroyed and every write settled. */
-  private giveBackBatches(): void {
+  private returnBatches(): void {
     const batches = [...this.free, ...(this.current ? [this.current] : [])];
     this.free.length = 0;
     this.current = undefined;
-    for (const batch of batches) {
-      if (spareBatches.length < MAX_SPARE_BATCHES) spareBatches.push(batch.buffer);
-    }
+    giveBackBatches(batches.map((batch) => batch.buffer));
   }
 
   private whenDrained: (() => void) | undefined;
