@@ -15,7 +15,7 @@ import {
   parseBrowsePage,
   parseBrowseRequest,
 } from '../../source/protocol/browse-messages.js';
-import {matchKey} from '../../source/ui/model/key-table.js';
+import {matchKey} from '../../source/ui/model/key-lookup.js';
 import {testNetwork} from '../support/network.js';
 import {rawFrame, rawRequest} from '../support/raw-client.js';
 import {FakeClock, FakeNetwork, RecordingLog, reply} from '../node/fake-collaborators.js';

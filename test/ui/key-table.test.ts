@@ -2,13 +2,9 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {keyNames} from '../../source/ui/model/key-names.js';
-import {
-  barItems,
-  KEY_TABLE,
-  matchKey,
-  type KeyContext,
-  type ModeKind,
-} from '../../source/ui/model/key-table.js';
+import {KEY_TABLE} from '../../source/ui/model/key-table.js';
+import type {KeyContext, ModeKind} from '../../source/ui/model/key-binding.js';
+import {barItems, matchKey} from '../../source/ui/model/key-lookup.js';
 import {inkKey} from '../support/ink-key.js';
 
 const browse: KeyContext = {

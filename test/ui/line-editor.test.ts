@@ -7,7 +7,7 @@ import {describe, test} from 'node:test';
 import {routeKeys, type KeyRouting} from '../../source/ui/controller/route-keys.js';
 import {fieldView} from '../../source/ui/model/field-view.js';
 import {keyNames} from '../../source/ui/model/key-names.js';
-import type {KeyContext} from '../../source/ui/model/key-table.js';
+import type {KeyContext} from '../../source/ui/model/key-binding.js';
 import {
   applyEditKey,
   EMPTY_LINE,

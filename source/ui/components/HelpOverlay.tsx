@@ -1,12 +1,7 @@
 import {Box, Text} from 'ink';
-import {
-  bindingKeysText,
-  bindingsIn,
-  isAvailable,
-  SECTIONS,
-  type Binding,
-  type KeyContext,
-} from '../model/key-table.js';
+import {SECTIONS} from '../model/key-table.js';
+import type {Binding, KeyContext} from '../model/key-binding.js';
+import {bindingKeysText, bindingsIn, isAvailable} from '../model/key-lookup.js';
 import {HEADER_COUNTERS} from './Header.js';
 import {Pane} from './Pane.js';
 

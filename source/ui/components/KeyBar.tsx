@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {BAR_GAP, fitBarItems} from '../model/fit-bar.js';
-import {barItems, type KeyContext} from '../model/key-table.js';
+import type {KeyContext} from '../model/key-binding.js';
+import {barItems} from '../model/key-lookup.js';
 
 type Props = {context: KeyContext; width: number; status?: string};
 

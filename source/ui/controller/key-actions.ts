@@ -17,12 +17,8 @@ import {commandFromText} from '../../app/user-input.js';
 import type {LogLevel, TransferInfo} from '../../node/types.js';
 import {describeError} from '../../protocol/errors.js';
 import {keyContext, resolveSelected, type Lists} from '../model/key-context.js';
-import {
-  keyText,
-  type ActionName,
-  type Binding,
-  type KeyContext,
-} from '../model/key-table.js';
+import type {ActionName, Binding, KeyContext} from '../model/key-binding.js';
+import {keyText} from '../model/key-lookup.js';
 import {scrollTop} from '../model/scroll-window.js';
 import {moveSelection, type Move} from '../model/selection.js';
 import {lineOf, type EditKey} from '../model/line-editor.js';

@@ -6,7 +6,7 @@
  * last render.
  */
 import {isEditKey} from '../model/line-editor.js';
-import {matchKey} from '../model/key-table.js';
+import {matchKey} from '../model/key-lookup.js';
 import type {KeyActions} from './key-actions.js';
 
 export type KeyRouting = Pick<

@@ -1,4 +1,4 @@
-import type {BarItem} from './key-table.js';
+import type {BarItem} from './key-lookup.js';
 
 /** Spaces between two key bar items. */
 export const BAR_GAP = 2;

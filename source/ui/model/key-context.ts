@@ -1,6 +1,6 @@
 /** What is selected, and so which keys work: read from the UI state and the lists shown. */
 import type {FileEntry, PeerInfo} from '../../node/types.js';
-import type {KeyContext} from './key-table.js';
+import type {KeyContext} from './key-binding.js';
 import {resolveIndex} from './selection.js';
 import type {UiState} from './ui-state.js';
 

@@ -2,85 +2,7 @@
  * Every key the UI answers to, as data: the key bar, the help overlay and the
  * input handler all read this table, so they cannot disagree.
  */
-export type Focus = 'files' | 'peers';
-
-export type ModeKind =
-  | 'browse'
-  | 'prompt'
-  | 'filter'
-  | 'confirm'
-  | 'pick'
-  | 'help'
-  | 'log'
-  | 'leave'
-  | 'closing';
-
-export type KeyContext = {
-  mode: ModeKind;
-  focus: Focus;
-  fileSelected: boolean;
-  peerSelected: boolean;
-  transferRunning: boolean;
-  /** The node runs in its own process (docs/daemon.md): the UI can leave it running. */
-  detachable?: boolean;
-};
-
-export type ActionName =
-  | 'focus'
-  | 'move'
-  | 'add'
-  | 'search'
-  | 'filter'
-  | 'sort'
-  | 'reverse'
-  | 'show'
-  | 'log'
-  | 'fetch'
-  | 'cancel'
-  | 'remove'
-  | 'browse-peer'
-  | 'rebuild'
-  | 'refresh'
-  | 'help'
-  | 'quit'
-  | 'submit'
-  | 'close'
-  | 'keep-filter'
-  | 'clear-filter'
-  | 'confirm'
-  | 'reject'
-  | 'choose'
-  | 'pick'
-  | 'scroll'
-  | 'level'
-  | 'detach'
-  | 'keep-running'
-  | 'stop-node';
-
-/** Actions that open a text prompt of the same name. */
-export const PROMPT_ACTIONS = ['add', 'search', 'rebuild'] as const;
-export type PromptAction = (typeof PROMPT_ACTIONS)[number];
-
-export type Section =
-  'Available Files' | 'Peer List' | 'Everywhere' | 'Log view (l)' | 'Prompts and dialogs';
-
-export type Binding = {
-  action: ActionName;
-  /** Key names as keyNames() reports them. */
-  keys: readonly string[];
-  /** One word for the key bar. */
-  label: string;
-  /** One line for the help overlay. */
-  description: string;
-  section: Section;
-  modes: readonly ModeKind[];
-  /** Further condition for the key to work (a row is selected, ...). */
-  when?: (context: KeyContext) => boolean;
-  /** Said in the log when the key is pressed where it does not work. */
-  unavailable?: string;
-  /** Key text in the key bar; null keeps the binding out of the bar (help only). */
-  bar?: string | null;
-};
+import type {Binding, KeyContext, ModeKind, Section} from './key-binding.js';
 
 const BROWSE: readonly ModeKind[] = ['browse'];
 const DIALOGS: readonly ModeKind[] = ['prompt', 'filter', 'confirm', 'pick', 'leave'];
@@ -392,66 +314,6 @@ export const KEY_TABLE: readonly Binding[] = [
   },
 ];
 
-const KEY_TEXT: Record<string, string> = {
-  up: '↑',
-  down: '↓',
-  pageup: 'PgUp',
-  pagedown: 'PgDn',
-  home: 'Home',
-  end: 'End',
-  tab: 'Tab',
-  'shift-tab': 'Shift-Tab',
-  enter: 'Enter',
-  escape: 'Esc',
-  delete: 'Del',
-  'ctrl-c': 'Ctrl-C',
-  'ctrl-l': 'Ctrl-L',
-};
-
-export function keyText(name: string): string {
-  return KEY_TEXT[name] ?? name;
-}
-
-/** All of a binding's keys, as the help overlay shows them. */
-export function bindingKeysText(binding: Binding): string {
-  return binding.keys.map(keyText).join(' ');
-}
-
-export function isAvailable(binding: Binding, context: KeyContext): boolean {
-  return binding.modes.includes(context.mode) && (binding.when?.(context) ?? true);
-}
-
-export type KeyMatch =
-  | {kind: 'action'; binding: Binding}
-  | {kind: 'unavailable'; binding: Binding}
-  | {kind: 'unbound'};
-
-/** What a key does in this context. */
-export function matchKey(name: string, context: KeyContext): KeyMatch {
-  let unavailable: Binding | undefined;
-  for (const binding of KEY_TABLE) {
-    if (!binding.keys.includes(name) || !binding.modes.includes(context.mode)) continue;
-    if (!isAvailable(binding, context)) {
-      unavailable ??= binding;
-      continue;
-    }
-    return {kind: 'action', binding};
-  }
-  return unavailable ? {kind: 'unavailable', binding: unavailable} : {kind: 'unbound'};
-}
-
-export type BarItem = {keys: string; label: string};
-
-/** The key bar: every binding that works right now, in table order. */
-export function barItems(context: KeyContext): BarItem[] {
-  return KEY_TABLE.filter(
-    (binding) => binding.bar !== null && isAvailable(binding, context),
-  ).map((binding) => ({
-    keys: binding.bar ?? binding.keys.map(keyText).join('/'),
-    label: binding.label,
-  }));
-}
-
 export const SECTIONS: readonly Section[] = [
   'Available Files',
   'Peer List',
@@ -459,7 +321,3 @@ export const SECTIONS: readonly Section[] = [
   'Log view (l)',
   'Prompts and dialogs',
 ];
-
-export function bindingsIn(section: Section): Binding[] {
-  return KEY_TABLE.filter((binding) => binding.section === section);
-}

@@ -1,4 +1,4 @@
-import type {Focus, PromptAction} from './key-table.js';
+import type {Focus, PromptAction} from './key-binding.js';
 import {
   applyEditKey,
   EMPTY_LINE,

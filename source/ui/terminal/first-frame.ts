@@ -6,7 +6,8 @@
  * frame, without colour; the App's own frame replaces it. No Ink, no React here.
  */
 import {fitBarItems, BAR_GAP} from '../model/fit-bar.js';
-import {barItems, type KeyContext} from '../model/key-table.js';
+import type {KeyContext} from '../model/key-binding.js';
+import {barItems} from '../model/key-lookup.js';
 import {computeLayout, isTooSmall, type TerminalSize} from '../model/layout.js';
 import {padWidth} from '../model/text-width.js';
 
