@@ -4,19 +4,11 @@
  * what the app refuses becomes one line in this UI's log. Nothing here
  * decides what the app decides. Plain TypeScript: no React, no Ink.
  */
-import {
-  FailureCode,
-  isNotice,
-  type AppCommand,
-  type AppFailure,
-  type OutcomeOf,
-} from '../../app/commands.js';
 import type {AppSession} from '../../app/session.js';
 import {runningTransferOf, runningTransfers} from '../../app/transfer-rules.js';
 import {commandFromText} from '../../app/user-input.js';
 import type {LogLevel, TransferInfo} from '../../node/types.js';
-import {describeError} from '../../protocol/errors.js';
-import {keyContext, resolveSelected, type Lists} from '../model/key-context.js';
+import {keyContext, type Lists} from '../model/key-context.js';
 import type {ActionName, Binding, KeyContext} from '../model/key-binding.js';
 import {keyText} from '../model/key-lookup.js';
 import {scrollTop} from '../model/scroll-window.js';
@@ -26,6 +18,8 @@ import {LOG_LEVELS} from '../model/log-lines.js';
 import {nextOf, SHOW_FILTERS, SORT_KEYS} from '../model/file-arrangement.js';
 import {promptMode, type PromptKind, type Question} from '../model/ui-state.js';
 import type {UiStore} from '../stores/ui-store.js';
+import {createActionKit} from './action-kit.js';
+import {createLeaveActions} from './leave-actions.js';
 
 export type KeyActionsInput = {
   session: AppSession;
@@ -80,39 +74,11 @@ const MOVES: Record<string, Move> = {
 /** Cancelling a transfer at least this big (or this far) asks first. */
 export const LARGE_TRANSFER_BYTES = 64 * 1024 * 1024;
 
-/** The key that helps with a refusal, said after it. */
-const KEY_HINTS: Partial<Record<string, string>> = {
-  [FailureCode.alreadyFetching]: 'c cancels it',
-};
-
-type Success<C extends AppCommand> = Extract<OutcomeOf<C>, {ok: true}>;
-
 /** Handlers that read the latest input (`current()`) each time a key arrives. */
 export function createKeyActions(current: () => KeyActionsInput): KeyActions {
-  const note = (level: LogLevel, message: string): void => current().note(level, message);
-  const dispatch: UiStore['dispatch'] = (action) => current().store.dispatch(action);
-  const state = () => current().store.getState();
-  const selected = () => resolveSelected(state(), current().lists);
-
-  const showFailure = (failure: AppFailure): void => {
-    const hint = KEY_HINTS[failure.code];
-    note(
-      isNotice(failure) ? 'info' : 'error',
-      hint ? `${failure.message}; ${hint}` : failure.message,
-    );
-  };
-
-  /** Runs a command without waiting; its refusal or failure is noted. */
-  const execute = <C extends AppCommand>(
-    command: C,
-    done?: (outcome: Success<C>) => void,
-    failed: (failure: AppFailure) => void = showFailure,
-  ): void => {
-    current()
-      .session.execute(command)
-      .then((outcome) => (outcome.ok ? done?.(outcome as Success<C>) : failed(outcome)))
-      .catch((error: unknown) => note('error', describeError(error)));
-  };
+  const kit = createActionKit(current);
+  const {note, dispatch, state, selected, execute} = kit;
+  const {quitNow, quit, detach, toggleKeepRunning} = createLeaveActions(kit);
 
   const refusePrompt = (prompt: PromptKind, error: string): void => {
     dispatch({type: 'refuse', prompt, error});
@@ -155,66 +121,6 @@ export function createKeyActions(current: () => KeyActionsInput): KeyActions {
       return;
     }
     execute({kind: 'fetch', name: mode.name, ...(owner === undefined ? {} : {owner})});
-  };
-
-  const quitNow = (): void => {
-    const {exitNow} = current();
-    if (state().mode.kind === 'closing') {
-      exitNow();
-      return;
-    }
-    dispatch({type: 'open', mode: {kind: 'closing'}});
-    // The UI exits when the app reports 'closed' (see useOnClosed).
-    execute({kind: 'quit'}, undefined, (failure) => {
-      showFailure(failure);
-      exitNow();
-    });
-  };
-
-  /**
-   * q asks first while transfers run, or (node in its own process) whether to
-   * stop the node or close only the UI when the node would keep running.
-   * Ctrl-C never asks.
-   */
-  const quit = (key: string): void => {
-    if (key === 'q' && current().session.control?.wouldKeepRunning()) {
-      dispatch({type: 'open', mode: {kind: 'leave'}});
-      return;
-    }
-    const running = runningTransfers(current().transfers).length;
-    if (key === 'q' && running > 0) {
-      dispatch({type: 'open', mode: {kind: 'confirm', ask: {action: 'quit', running}}});
-      return;
-    }
-    quitNow();
-  };
-
-  /** Leaves the node running in the background and closes this UI. */
-  const detach = (): void => {
-    const {session, exitNow} = current();
-    if (!session.control) return;
-    dispatch({type: 'open', mode: {kind: 'closing'}});
-    session.control
-      .detach()
-      .catch((error: unknown) => note('error', describeError(error)))
-      .finally(exitNow);
-  };
-
-  const toggleKeepRunning = (): void => {
-    const control = current().session.control;
-    if (!control) return;
-    const on = !control.keepRunning();
-    control
-      .setKeepRunning(on)
-      .then(() =>
-        note(
-          'info',
-          on
-            ? 'keep running: on, the node stays when the terminal closes'
-            : 'keep running: off, the node leaves when the terminal closes (unless transfers run)',
-        ),
-      )
-      .catch((error: unknown) => note('error', describeError(error)));
   };
 
   /** The selected file's transfer, else the newest; a large one asks first. */
