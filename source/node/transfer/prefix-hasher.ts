@@ -1,22 +1,26 @@
 /**
  * SHA-256 of a part file while it is being filled: whenever the written
- * bytes from offset 0 grow, a worker thread reads the new ones back (from the
- * page cache) and hashes them, so hashing overlaps the fetch and only the tail
- * is left when the last byte lands. Ranges may arrive in any order (several
- * sources).
+ * bytes from offset 0 grow, a worker thread hashes the new ones, so hashing
+ * overlaps the fetch and only the tail is left when the last byte lands.
+ * Ranges may arrive in any order (several sources).
  *
  * Why a thread: SHA-256 (~1.4 GB/s on one core here) and receiving + writing
  * (~2 GB/s) on one thread add up to ~0.8 GB/s at most; on its own thread the
- * hash runs on the other core while the main thread receives. The worker gets
- * only "written up to X" messages and reads the file itself through the same
- * descriptor: no buffer crosses threads, nothing is copied for it. The owner
- * must close() the hasher before closing the descriptor.
+ * hash runs on the other core while the main thread receives. A received
+ * batch next in line is offered to the worker, which hashes it in place
+ * (shared memory, no copy); bytes no offer brought are read back from the
+ * page cache through the same descriptor. Offers, releases, the written
+ * prefix and progress travel through shared memory (hash-channel.ts), not
+ * messages: per MiB that costs a few atomic operations, not two structured
+ * clones. The owner must close() the hasher before closing the descriptor.
  */
 import {fileURLToPath} from 'node:url';
 import fs from 'node:fs';
 import {Worker} from 'node:worker_threads';
 import {addRange, prefixEnd, type Range} from './byte-ranges.js';
+import {HashChannel, OFFER_SLOTS} from './hash-channel.js';
 import type {HashWorkerData, HashWorkerReply, HashWorkerRequest} from './hash-worker.js';
+import {KnownMemories} from './known-memories.js';
 
 /** The hashing thread ended without a digest: it died, or the part file broke. */
 export class HashWorkerError extends Error {
@@ -33,16 +37,24 @@ export type PrefixHasherOptions = {
   onFailure?: (error: Error) => void;
 };
 
+/** An offer the worker may still read: resolved when it lets go. */
+type HeldOffer = {release: () => void; memory: number};
+
 export class PrefixHasher {
   private written: Range[] = [];
   private posted = 0;
   /** Where the next byte the worker will hash in order starts (offers included). */
   private lineEnd = 0;
-  private nextOfferId = 0;
-  /** Offers the worker may still read, by id: resolved when it lets go. */
-  private readonly held = new Map<number, () => void>();
-  private hashed = 0;
+  private readonly channel = new HashChannel();
+  private readonly memories: KnownMemories;
+  /** Offers published and not yet released, in order (the worker releases in order). */
+  private readonly held: HeldOffer[] = [];
+  private published = 0;
+  private released = 0;
+  /** A waitAsync on the released count is pending. */
+  private watching = false;
   private failure: Error | undefined;
+  private finishing = false;
   private finished = false;
   private readonly worker: Worker;
   private readonly result: Promise<string>;
@@ -53,15 +65,16 @@ export class PrefixHasher {
     private readonly size: number,
     private readonly options: PrefixHasherOptions = {},
   ) {
-    this.worker = startHashWorker({fd});
+    this.worker = startHashWorker({fd, channel: this.channel.shared});
+    this.memories = new KnownMemories((memory, index) => {
+      const request: HashWorkerRequest = {memory, index};
+      this.worker.postMessage(request);
+    });
     this.result = new Promise<string>((resolve, reject) => {
       this.reject = reject;
       this.worker.on('message', (reply: HashWorkerReply) => {
-        if ('hashed' in reply) this.hashed = reply.hashed;
-        else if ('released' in reply) this.release(reply.released);
-        else if ('digest' in reply) {
+        if ('digest' in reply) {
           this.finished = true;
-          this.hashed = this.size;
           resolve(reply.digest);
         } else this.fail(new HashWorkerError(reply.error));
       });
@@ -80,36 +93,49 @@ export class PrefixHasher {
     if (end <= start) return;
     this.written = addRange(this.written, [start, end]);
     const prefix = prefixEnd(this.written);
-    if (prefix > this.posted) this.post({end: (this.posted = prefix)});
+    if (prefix > this.posted && this.running)
+      this.channel.markWritten((this.posted = prefix));
     this.lineEnd = Math.max(this.lineEnd, prefix);
   }
 
   /**
    * A received batch at `position`: when it is next in line and in shared
    * memory, the worker hashes it in place (no read-back). The promise says
-   * when the batch may be reused; undefined: at once.
+   * when the batch may be reused: the worker no longer reads it, or the
+   * hasher stopped (its digest is then never used); undefined: at once.
    */
   offer(position: number, batch: Buffer, length: number): Promise<void> | undefined {
     const memory = batch.buffer;
     if (!(memory instanceof SharedArrayBuffer) || position !== this.lineEnd) return;
-    if (this.failure || this.finished) return;
-    const id = this.nextOfferId++;
+    if (!this.running || this.finishing || this.held.length >= OFFER_SLOTS) return;
+    const index = this.memories.indexOf(memory, (candidate) =>
+      this.held.some((offer) => offer.memory === candidate),
+    );
+    if (index === undefined) return;
     this.lineEnd = position + length;
-    const offer = {id, memory, offset: batch.byteOffset, length, position};
-    this.post({offer});
-    return new Promise((resolve) => this.held.set(id, resolve));
+    this.channel.publish(this.published++, {
+      memory: index,
+      registrations: this.memories.sent,
+      offset: batch.byteOffset,
+      length,
+      position,
+    });
+    const seen = new Promise<void>((release) => this.held.push({release, memory: index}));
+    this.watchReleases();
+    return seen;
   }
 
-  /** Bytes hashed so far (as the worker last reported). */
+  /** Bytes hashed so far (as the worker last stored). */
   get hashedBytes(): number {
-    return this.hashed;
+    return this.finished ? this.size : this.channel.hashedBytes;
   }
 
   /** Once every byte is written: the hex digest of the whole file. */
   async digest(): Promise<string> {
     this.options.signal?.throwIfAborted();
     if (this.failure) throw this.failure;
-    this.post({end: this.size, finish: true});
+    if (this.running && !this.finishing) this.channel.finish(this.size);
+    this.finishing = true;
     return this.result;
   }
 
@@ -120,13 +146,28 @@ export class PrefixHasher {
     await this.worker.terminate();
   }
 
-  private release(id: number): void {
-    this.held.get(id)?.();
-    this.held.delete(id);
+  private get running(): boolean {
+    return !this.failure && !this.finished;
   }
 
-  private post(request: HashWorkerRequest): void {
-    if (!this.failure && !this.finished) this.worker.postMessage(request);
+  /**
+   * Resolves the offers the worker let go of, then sleeps (waitAsync, no
+   * thread blocked) until it lets go of more: one wake-up per change of the
+   * count, however many offers it covers.
+   */
+  private watchReleases(): void {
+    while (!this.watching && this.held.length > 0) {
+      const released = this.channel.releasedSince(this.released);
+      for (; this.released < released; this.released++) this.held.shift()?.release();
+      if (this.held.length === 0) return;
+      const change = this.channel.releaseChange(this.released);
+      if (!change) continue;
+      this.watching = true;
+      void change.then(() => {
+        this.watching = false;
+        this.watchReleases();
+      });
+    }
   }
 
   /** The worker failed on its own: the owner hears it at once. */
@@ -136,10 +177,11 @@ export class PrefixHasher {
 
   /** Settles digest() with `error` unless it has settled; true if it did now. */
   private stop(error: Error): boolean {
-    if (this.failure || this.finished) return false;
+    if (!this.running) return false;
     this.failure = error;
     this.reject(error);
-    for (const id of [...this.held.keys()]) this.release(id);
+    this.channel.stop();
+    for (const offer of this.held.splice(0)) offer.release();
     void this.worker.terminate();
     return true;
   }
