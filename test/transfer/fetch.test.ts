@@ -13,10 +13,7 @@ import {test} from 'node:test';
 import type {FilerNode} from '../../source/node/filer-node.js';
 import {requestFrames} from '../../source/node/net/peer-client.js';
 import {fetchFile, type FetchDeps} from '../../source/node/transfer/fetch-file.js';
-import {
-  writeAtPosition,
-  type WriteAt,
-} from '../../source/node/transfer/reply-receiver.js';
+import {writeAtPosition, type WriteAt} from '../../source/node/transfer/write-at.js';
 import {LOOPBACK} from '../support/raw-client.js';
 import {MiB, recordEvents, sha256File, testNetwork, waitFor} from '../support/network.js';
 import {sha256Of, startRangePeer, type RangePlan, tellOwner} from './range-peer.js';

@@ -7,10 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import {test} from 'node:test';
 import {downloadToFile} from '../../source/node/transfer/download.js';
-import {
-  writeAtPosition,
-  type WriteAt,
-} from '../../source/node/transfer/reply-receiver.js';
+import {writeAtPosition, type WriteAt} from '../../source/node/transfer/write-at.js';
 import {LOOPBACK, rawHeader} from '../support/raw-client.js';
 import {MiB, sha256File, testNetwork, writeRandomFile} from '../support/network.js';
 import type {FakePeer} from '../support/fake-peer.js';

@@ -4,7 +4,7 @@ import {
   HoleKeepingWriter,
   isAllZero,
 } from '../../source/node/transfer/hole-keeping-writer.js';
-import type {WriteAt} from '../../source/node/transfer/reply-receiver.js';
+import type {WriteAt} from '../../source/node/transfer/write-at.js';
 
 function recorder() {
   const writes: Array<[position: number, length: number]> = [];

@@ -23,10 +23,7 @@ import {
   PieceScheduler,
   type PieceSink,
 } from '../../source/node/transfer/piece-scheduler.js';
-import {
-  writeAtPosition,
-  type WriteAt,
-} from '../../source/node/transfer/reply-receiver.js';
+import {writeAtPosition, type WriteAt} from '../../source/node/transfer/write-at.js';
 import {DiskWriteError} from '../../source/node/transfer/transfer-errors.js';
 import {eventually} from '../support/eventually.js';
 import {MiB, testNetwork, type TestNetwork} from '../support/network.js';

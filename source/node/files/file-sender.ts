@@ -3,11 +3,18 @@
  * run ahead into a few reused large buffers while earlier ones are on the
  * wire, and a buffer is read into again only once the socket has written it
  * (its write callback fired). No stream machinery, no allocation per chunk.
+ * Where the zero-copy addon is built (Linux), the kernel sends the file
+ * itself (sendfile) and none of that runs.
  */
 import {readAt} from './read-at.js';
 import type {Socket} from 'node:net';
 import {WriteStalledError} from '../net/socket-io.js';
 import {limitDefault, type LimitName} from '../limits.js';
+import {
+  isZeroCopyError,
+  startZeroCopy,
+  type ZeroCopyTransfer,
+} from '../native/zero-copy.js';
 
 /** Buffers of one transfer: one on the wire, the others being read ahead. */
 const BUFFERS_PER_SEND = 3;
@@ -15,6 +22,8 @@ const BIG_BUFFER_BYTES = 1024 * 1024;
 /** Senders beyond this many at once use small buffers, so memory stays bounded. */
 const BIG_BUFFER_SENDS = limitDefault('large-buffer-sends');
 const SMALL_BUFFER_BYTES = 64 * 1024;
+/** Below this a thread of its own costs more than the copies it saves. */
+const ZERO_COPY_MIN_BYTES = 256 * 1024;
 
 const spareBigBuffers: Buffer[] = [];
 let bigSends = 0;
@@ -43,6 +52,19 @@ export async function sendFileRegion(
   {stallMs, onLimit}: SendOptions = {},
 ): Promise<void> {
   if (length === 0) return;
+  // Only with every earlier write (the header) already with the kernel.
+  const zeroCopy =
+    length >= ZERO_COPY_MIN_BYTES && socket.writableLength === 0
+      ? startZeroCopy({
+          direction: 'send',
+          socket,
+          fd,
+          position: start,
+          length,
+          stallMs: stallMs ?? 0,
+        })
+      : undefined;
+  if (zeroCopy) return finishZeroCopySend(zeroCopy, socket, length, stallMs);
   const wantsBig = length > SMALL_BUFFER_BYTES;
   const big = wantsBig && bigSends < BIG_BUFFER_SENDS;
   if (big) bigSends++;
@@ -117,5 +139,29 @@ export async function sendFileRegion(
         BUFFERS_PER_SEND * BIG_BUFFER_SENDS,
       );
     }
+  }
+}
+
+/** Waits for the kernel to have sent the region, and says why not as sendFileRegion does. */
+async function finishZeroCopySend(
+  transfer: ZeroCopyTransfer,
+  socket: Socket,
+  length: number,
+  stallMs: number | undefined,
+): Promise<void> {
+  let sent: number;
+  try {
+    sent = await transfer.done;
+  } catch (error) {
+    if (!isZeroCopyError(error)) throw error;
+    if (error.code === 'ETIMEDOUT' && stallMs !== undefined) {
+      socket.destroy();
+      throw new WriteStalledError(stallMs);
+    }
+    if (error.code === 'ECANCELED') throw new Error('socket closed while writing');
+    throw error;
+  }
+  if (sent < length) {
+    throw new FileChangedError(`file changed while sending (${sent} of ${length} bytes)`);
   }
 }

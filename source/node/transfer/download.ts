@@ -11,7 +11,8 @@ import {MessageType, type PeerAddress} from '../../protocol/messages.js';
 import {downloadFileName} from '../../protocol/safe-name.js';
 import type {SocketRegistry} from '../net/socket-registry.js';
 import {alternativeName, partFileName} from './download-names.js';
-import {receiveBody, type WriteAt} from './reply-receiver.js';
+import {receiveBody} from './reply-receiver.js';
+import type {WriteAt} from './write-at.js';
 
 export type DownloadRequest = {
   address: PeerAddress;

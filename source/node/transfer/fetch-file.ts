@@ -16,7 +16,7 @@ import type {RequestOptions} from '../net/peer-client.js';
 import type {SocketRegistry} from '../net/socket-registry.js';
 import {plainFetch} from './plain-fetch.js';
 import {RangedFetch} from './ranged-fetch.js';
-import type {WriteAt} from './reply-receiver.js';
+import type {WriteAt} from './write-at.js';
 import {cleanStaleParts} from './resume-state.js';
 import {probeSources} from './source-probe.js';
 

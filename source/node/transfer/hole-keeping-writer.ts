@@ -7,7 +7,7 @@
  * kept ranges, so there every batch is written.
  */
 import {addRange, type Range} from './byte-ranges.js';
-import type {WriteAt} from './reply-receiver.js';
+import type {WriteAt} from './write-at.js';
 
 const ZEROS = Buffer.alloc(1024 * 1024);
 

@@ -14,7 +14,8 @@ import {
 import {coveredBytes, missingPieces, type Range} from './byte-ranges.js';
 import type {FetchDeps, FetchJob, Source} from './fetch-file.js';
 import {batchesPerReceiver} from './receive-batches.js';
-import {receiveBody, type WriteAt} from './reply-receiver.js';
+import {receiveBody} from './reply-receiver.js';
+import type {WriteAt} from './write-at.js';
 import {afterFailure} from './source-fallback.js';
 import {DiskStallError, DiskWriteError} from './transfer-errors.js';
 

@@ -15,7 +15,7 @@ import {dropBadKeptBytes, ensureFreeSpace} from './part-preparation.js';
 import {PieceScheduler, type PieceSink} from './piece-scheduler.js';
 import {PrefixHasher} from './prefix-hasher.js';
 import {repairMismatch} from './repair-after-mismatch.js';
-import {writeAtPosition} from './reply-receiver.js';
+import {writeAtPosition} from './write-at.js';
 import {STATE_SUFFIX} from './resume-state.js';
 import {askHashAgain, type Group} from './source-probe.js';
 import {ContentMismatchError, NodeClosingError} from './transfer-errors.js';

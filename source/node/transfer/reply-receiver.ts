@@ -5,10 +5,13 @@
  * stream machinery and no allocation per chunk; when every batch is waiting
  * on the disk, the socket stops reading (back-pressure to the sender).
  *
+ * Where the zero-copy addon is built and nothing needs to see the bytes (no
+ * hashing), the rest of a large body after its first read goes straight from
+ * the socket to the file instead (zero-copy-handover.ts).
+ *
  * One reply frame is expected: REPL with the body, or ERRO with a reason.
  * Bytes after the body, a stall, a cut or a failed write end it with one line.
  */
-import fs from 'node:fs';
 import type {Socket} from 'node:net';
 import {
   FrameTooLargeError,
@@ -19,63 +22,19 @@ import {
   UnexpectedReplyError,
 } from '../../protocol/errors.js';
 import {HEADER_SIZE, MAX_CONTROL_DATA, decodeHeader} from '../../protocol/frame.js';
-import {MessageType, type PeerAddress} from '../../protocol/messages.js';
+import {MessageType} from '../../protocol/messages.js';
 import {addressText, connectToPeer} from '../net/peer-client.js';
-import type {SocketRegistry} from '../net/socket-registry.js';
 import {batchesPerReceiver, giveBackBatches, takeBatches} from './receive-batches.js';
 import {DiskStallError, DiskWriteError, ExtraBytesError} from './transfer-errors.js';
+import type {ReceiveRequest} from './receive-request.js';
+import {writeAtPosition} from './write-at.js';
+import {receiveRestZeroCopy, wantsZeroCopy} from './zero-copy-handover.js';
 
 /** Where reads land when no batch may take them (header, after a pause, after the end). */
 const SPARE_BYTES = 64 * 1024;
 
 /** After the last body byte, how long the source has to close before we do. */
 const CLOSE_GRACE_MS = 500;
-
-/** Positioned write; tests inject failures (ENOSPC) here. */
-export type WriteAt = (
-  fd: number,
-  buffer: Buffer,
-  length: number,
-  position: number,
-) => Promise<void>;
-
-export const writeAtPosition: WriteAt = (fd, buffer, length, position) =>
-  new Promise((resolve, reject) => {
-    const step = (offset: number): void =>
-      fs.write(fd, buffer, offset, length - offset, position + offset, (error, n) => {
-        if (error) return reject(error);
-        if (offset + n < length) return step(offset + n);
-        resolve();
-      });
-    step(0);
-  });
-
-export type ReceiveRequest = {
-  address: PeerAddress;
-  /** The whole request frame to send. */
-  request: Buffer;
-  /** The part file, and where in it the body's first byte goes. */
-  fd: number;
-  position: number;
-  /** Shown in errors about the disk. */
-  fileLabel: string;
-  /** When the body length is known in advance (a range), a different one fails. */
-  expectedLength?: number;
-  /** 1 MiB batches to receive into (batchesPerReceiver); the one receiver of a fetch by default. */
-  batches?: number;
-  connectTimeoutMs: number;
-  idleTimeoutMs: number;
-  registry?: SocketRegistry;
-  signal?: AbortSignal;
-  writeAt?: WriteAt;
-  onHeader?: (length: number) => void;
-  /** Bytes of the body received so far (they are written in batches). */
-  onProgress?: (written: number) => void;
-  /** The body bytes from its start that are written to the file (grows in batches). */
-  onDurable?: (bytes: number) => void;
-  /** Sees every batch in file order, as its write starts; it is reused once the promise settles (hashing). */
-  onBatch?: (batch: Buffer, length: number, position: number) => Promise<void> | void;
-};
 
 /** Sends the request and writes the reply body into the file; resolves with its length. */
 export async function receiveBody(request: ReceiveRequest): Promise<number> {
@@ -114,6 +73,8 @@ class BodyReceiver {
   /** Writes in file order, so the written prefix is known however they finish. */
   private readonly pendingWrites: Array<{end: number; finished: boolean}> = [];
   private pausedForDisk = false;
+  /** The rest of the body goes to the zero-copy addon: wanted once the header is in, then running. */
+  private handover: 'no' | 'wanted' | 'running' = 'no';
   private ended = false;
   private failure: Error | undefined;
   private settle: (() => void) | undefined;
@@ -147,6 +108,12 @@ class BodyReceiver {
       }
     } catch (error) {
       this.fail(error as Error);
+      return false;
+    }
+    if (this.handover === 'wanted') {
+      // Stop reading now (returning false); the addon reads the socket from here on.
+      this.handover = 'running';
+      queueMicrotask(() => this.handOver());
       return false;
     }
     if (this.type === MessageType.reply && this.remaining > 0 && !this.current) {
@@ -239,7 +206,55 @@ class BodyReceiver {
       );
     }
     this.length = header.length;
+    if (wantsZeroCopy(this.request, header.length)) this.handover = 'wanted';
     this.request.onHeader?.(header.length);
+  }
+
+  /** The rest of the body, straight from the socket to the file (splice). */
+  private handOver(): void {
+    const {socket, request} = this;
+    if (this.failure || !socket) return;
+    const batch = this.current;
+    this.current = undefined;
+    // Bytes already here (they came with the header) are written as usual.
+    if (batch && batch.fill > 0) this.writeBatch(batch);
+    else if (batch) this.free.push(batch);
+    const position = this.filePosition;
+    const before = this.received;
+    const rest = receiveRestZeroCopy({
+      socket,
+      fd: request.fd,
+      position,
+      length: this.remaining,
+      idleTimeoutMs: request.idleTimeoutMs,
+      peer: this.peer,
+      fileLabel: request.fileLabel,
+      onProgress: (moved) => request.onProgress?.(before + moved),
+    });
+    if (!rest) {
+      this.handover = 'no';
+      this.current = this.free.pop();
+      socket.resume();
+      return;
+    }
+    this.writesInFlight++;
+    const pending = {end: position + this.remaining - request.position, finished: false};
+    this.pendingWrites.push(pending);
+    void rest.then(({moved, error, peerClosed}) => {
+      this.handover = 'no';
+      this.remaining -= moved;
+      this.received += moved;
+      this.filePosition = position + moved;
+      pending.end = this.filePosition - request.position;
+      this.writeFinished(pending);
+      request.onProgress?.(this.received);
+      this.writesInFlight--;
+      if (this.writesInFlight === 0) this.whenDrained?.();
+      if (error) this.fail(error);
+      else if (peerClosed) this.sourceClosed();
+      else socket.resume(); // bytes after the body, or the close, come as before
+      this.check();
+    });
   }
 
   /** `count` body bytes landed in the current batch. */
@@ -300,7 +315,7 @@ class BodyReceiver {
     if (this.writesInFlight === 0) this.whenDrained?.();
     if (this.failure) {
       this.free.push(batch);
-    } else if (!this.current && this.remaining > 0) {
+    } else if (!this.current && this.remaining > 0 && this.handover !== 'running') {
       this.current = batch;
       if (this.pausedForDisk) {
         this.pausedForDisk = false;
