@@ -1,7 +1,10 @@
 /**
  * The kernel baseline: kernel-copy.py moves the same file over loopback with
- * sendfile(2) on the sender and recv_into a reused 1 MiB buffer + write(2) on
- * the receiver, timed like a filer fetch: request sent → file written and closed.
+ * sendfile(2) on the sender and, on the receiver, either recv_into a reused
+ * 1 MiB buffer + write(2) ("recv", the issue's baseline) or splice(2) socket
+ * -> pipe -> file ("splice", no copy through user memory; what filer-tui's
+ * zero-copy receiver does), timed like a filer fetch: request sent -> file
+ * written and closed.
  */
 import {fileURLToPath} from 'node:url';
 import type {Pinning} from './cpu-pinning.js';
@@ -10,7 +13,10 @@ import {cpuSpent, LineProcess, type CpuSeconds} from './line-process.js';
 const SCRIPT = fileURLToPath(new URL('kernel-copy.py', import.meta.url));
 const PYTHON = process.env.PYTHON ?? 'python3';
 
+export type KernelMethod = 'recv' | 'splice';
+
 export type KernelCopy = {
+  method: KernelMethod;
   seconds: number;
   bytes: number;
   senderPeakRss?: number;
@@ -25,6 +31,7 @@ export async function kernelCopy(
   pinning: Pinning | undefined,
   /** Runs once both ends are ready, just before the clock starts. */
   beforeStart: () => void = () => undefined,
+  method: KernelMethod = 'recv',
 ): Promise<KernelCopy> {
   const sender = new LineProcess('kernel sender', PYTHON, [SCRIPT, 'serve', source], {
     cpu: pinning?.sender,
@@ -35,7 +42,7 @@ export async function kernelCopy(
     receiver = new LineProcess(
       'kernel receiver',
       PYTHON,
-      [SCRIPT, 'fetch', String(listening.port), target],
+      [SCRIPT, 'fetch', String(listening.port), target, method],
       {cpu: pinning?.receiver},
     );
     await receiver.waitFor((line) => line.event === 'ready');
@@ -51,6 +58,7 @@ export async function kernelCopy(
     await sender.waitFor((line) => line.event === 'sent');
     const senderCpu = cpuSpent(cpuBefore[0], sender.cpuSeconds());
     return {
+      method,
       ...(senderCpu ? {senderCpu} : {}),
       ...(receiverCpu ? {receiverCpu} : {}),
       seconds,
