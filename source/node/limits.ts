@@ -275,6 +275,11 @@ export const LIMIT_DEFAULTS = {
     unit: 'count',
     what: 'file sends at once that read ahead into 1 MiB buffers; more use 64 KiB ones, so memory stays flat',
   },
+  'zero-copy-transfers': {
+    value: 32,
+    unit: 'count',
+    what: 'file bodies moved at once by the zero-copy addon (Linux; a thread each); more take the JavaScript path',
+  },
   'hash-queue': {
     value: 10_000,
     unit: 'count',

@@ -13,6 +13,7 @@ import {limitDefault, type LimitName} from '../limits.js';
 import {
   isZeroCopyError,
   startZeroCopy,
+  zeroCopyFull,
   type ZeroCopyTransfer,
 } from '../native/zero-copy.js';
 
@@ -65,6 +66,7 @@ export async function sendFileRegion(
         })
       : undefined;
   if (zeroCopy) return finishZeroCopySend(zeroCopy, socket, length, stallMs);
+  if (zeroCopyFull()) onLimit?.('zero-copy-transfers', 'sending through JavaScript');
   const wantsBig = length > SMALL_BUFFER_BYTES;
   const big = wantsBig && bigSends < BIG_BUFFER_SENDS;
   if (big) bigSends++;

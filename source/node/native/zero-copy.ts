@@ -14,6 +14,7 @@ import {createRequire} from 'node:module';
 import type {Socket} from 'node:net';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {limitDefault} from '../limits.js';
 
 type Start = (
   socketFd: number,
@@ -38,7 +39,7 @@ export function isZeroCopyError(error: unknown): error is ZeroCopyError {
 }
 
 /** Each transfer holds a thread; beyond this many at once, the JavaScript path. */
-const MAX_ZERO_COPY_TRANSFERS = 32;
+const MAX_ZERO_COPY_TRANSFERS = limitDefault('zero-copy-transfers');
 const ADDON_FILE = path.join('native', 'build', 'zero-copy.node');
 
 let addon: Addon | null | undefined;
@@ -74,6 +75,11 @@ export function zeroCopyAvailable(): boolean {
 /** Zero-copy transfers started in this process (tests check which path ran). */
 export function zeroCopyTransfersStarted(): number {
   return started;
+}
+
+/** Every zero-copy thread is busy: a transfer now takes the JavaScript path. */
+export function zeroCopyFull(): boolean {
+  return running >= MAX_ZERO_COPY_TRANSFERS;
 }
 
 /** The descriptor under a TCP socket (Unix), if it has one. */
