@@ -56,6 +56,8 @@ typedef struct {
   napi_threadsafe_function finished;
   int error;
   const char *side;
+  /* Set when the file takes no splice (EINVAL): the pipe is drained by read + pwrite. */
+  char *copy_buffer;
 } Job;
 
 static int64_t now_ms(void) {
@@ -116,15 +118,42 @@ static void run_send(Job *job) {
   }
 }
 
+#define COPY_BUFFER_BYTES (256 * 1024)
+
+/* Moves `count` bytes from the pipe to the file by read + pwrite (files that take no splice). */
+static int copy_from_pipe(Job *job, int pipe_out, int64_t count) {
+  if (job->copy_buffer == NULL && (job->copy_buffer = malloc(COPY_BUFFER_BYTES)) == NULL) return ENOMEM;
+  while (count > 0) {
+    ssize_t got = read(pipe_out, job->copy_buffer,
+                       (size_t)(count < COPY_BUFFER_BYTES ? count : COPY_BUFFER_BYTES));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return got == 0 ? EIO : errno;
+    for (ssize_t written = 0; written < got;) {
+      ssize_t wrote = pwrite(job->file_fd, job->copy_buffer + written, (size_t)(got - written),
+                             (off_t)(job->offset + job->done));
+      if (wrote < 0 && errno == EINTR) continue;
+      if (wrote <= 0) return wrote == 0 ? EIO : errno;
+      written += wrote;
+      job->done += wrote;
+      publish_progress(job);
+    }
+    count -= got;
+  }
+  return 0;
+}
+
 /* Moves `count` bytes from the pipe to the file at the current position. */
 static int drain_pipe(Job *job, int pipe_out, int64_t count) {
   while (count > 0) {
+    if (job->copy_buffer != NULL) return copy_from_pipe(job, pipe_out, count);
     loff_t position = (loff_t)(job->offset + job->done);
     ssize_t moved = splice(pipe_out, NULL, job->file_fd, &position, (size_t)count, SPLICE_F_MOVE);
     if (moved > 0) {
       job->done += moved;
       count -= moved;
       publish_progress(job);
+    } else if (moved < 0 && errno == EINVAL) {
+      return copy_from_pipe(job, pipe_out, count); /* a file system without splice */
     } else if (moved == 0) {
       return EIO;
     } else if (errno != EINTR) {
@@ -173,6 +202,7 @@ static void run_receive(Job *job) {
   }
   close(pipe_ends[0]);
   close(pipe_ends[1]);
+  free(job->copy_buffer);
 }
 
 /* Settles the job on the JavaScript thread, which frees it: read nothing from it after. */

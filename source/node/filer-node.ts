@@ -7,6 +7,7 @@
 import {formatPeerId} from '../protocol/messages.js';
 import type {FileIndexEvents} from './files/file-index.js';
 import {LogBook} from './log-book.js';
+import {zeroCopyAvailable} from './native/zero-copy.js';
 import {buildNodeParts, type NodeParts} from './node-parts.js';
 import {
   resolveOptions,
@@ -94,6 +95,12 @@ export class FilerNode extends TypedEmitter<FilerNodeEvents> {
     this.parts.upkeep.start();
     const maxPeers = this.maxPeers === 0 ? 'unlimited' : String(this.maxPeers);
     this.log('info', `listening as ${this.id} (max peers ${maxPeers})`);
+    this.log(
+      'info',
+      zeroCopyAvailable()
+        ? 'file bodies move zero-copy (sendfile, splice)'
+        : 'file bodies move through memory (the zero-copy addon is not built or is off)',
+    );
     this.emit('listening', {id: this.id, port: this.port});
   }
 

@@ -12,9 +12,11 @@ import net from 'node:net';
 import path from 'node:path';
 import {test, type TestContext} from 'node:test';
 import {fileURLToPath} from 'node:url';
+import {FileChangedError, sendFileRegion} from '../../source/node/files/file-sender.js';
 import {
   startZeroCopy,
   zeroCopyAvailable,
+  zeroCopyTransfersStarted,
   type ZeroCopyError,
   type ZeroCopyTransfer,
 } from '../../source/node/native/zero-copy.js';
@@ -304,3 +306,46 @@ test('a file that cannot be written fails on the file side', {skip}, async (t) =
   const failure = await rejectsWith(transfer, 'EBADF');
   assert.equal(failure.side, 'file');
 });
+
+test(
+  'a file that takes no splice is written with pwrite instead: a full device says ENOSPC',
+  {skip: skip || (existsSync('/dev/full') ? false : 'no /dev/full')},
+  async (t) => {
+    // splice(2) into /dev/full fails with EINVAL; its pwrite(2) with ENOSPC.
+    const handle = await fs.open('/dev/full', 'w');
+    t.after(() => handle.close());
+    const {near, far} = await socketPair(t);
+    const transfer = started(
+      startZeroCopy({
+        direction: 'receive',
+        socket: near,
+        fd: handle.fd,
+        position: 0,
+        length: 4 * MiB,
+        stallMs: 10_000,
+      }),
+    );
+    far.write(Buffer.alloc(MiB));
+    const failure = await rejectsWith(transfer, 'ENOSPC');
+    assert.equal(failure.side, 'file');
+  },
+);
+
+test(
+  'a file that takes no sendfile is sent by the JavaScript path instead',
+  {skip},
+  async (t) => {
+    // /proc files refuse sendfile(2) (EINVAL) but read(2) fine; the region is
+    // longer than the file, so the JavaScript path ends with FileChangedError.
+    const handle = await fs.open('/proc/self/status', 'r');
+    t.after(() => handle.close());
+    const {near, far} = await socketPair(t);
+    const before = zeroCopyTransfersStarted();
+    const sending = sendFileRegion(near, handle.fd, 0, 512 * 1024, {stallMs: 10_000});
+    const refused = assert.rejects(sending, FileChangedError);
+    const head = await readBytes(far, 5);
+    assert.equal(head.subarray(0, 5).toString(), 'Name:');
+    await refused;
+    assert.equal(zeroCopyTransfersStarted(), before + 1);
+  },
+);

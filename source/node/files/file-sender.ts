@@ -23,6 +23,8 @@ const BIG_BUFFER_BYTES = 1024 * 1024;
 /** Senders beyond this many at once use small buffers, so memory stays bounded. */
 const BIG_BUFFER_SENDS = limitDefault('large-buffer-sends');
 const SMALL_BUFFER_BYTES = 64 * 1024;
+/** How sendfile says a file (some special file systems) cannot be sent by it. */
+const NO_SENDFILE = new Set(['EINVAL', 'ENOSYS']);
 /** Below this a thread of its own costs more than the copies it saves. */
 const ZERO_COPY_MIN_BYTES = 256 * 1024;
 
@@ -65,7 +67,7 @@ export async function sendFileRegion(
           stallMs: stallMs ?? 0,
         })
       : undefined;
-  if (zeroCopy) return finishZeroCopySend(zeroCopy, socket, length, stallMs);
+  if (zeroCopy && (await finishZeroCopySend(zeroCopy, socket, length, stallMs))) return;
   if (zeroCopyFull()) onLimit?.('zero-copy-transfers', 'sending through JavaScript');
   const wantsBig = length > SMALL_BUFFER_BYTES;
   const big = wantsBig && bigSends < BIG_BUFFER_SENDS;
@@ -144,18 +146,23 @@ export async function sendFileRegion(
   }
 }
 
-/** Waits for the kernel to have sent the region, and says why not as sendFileRegion does. */
+/**
+ * Waits for the kernel to have sent the region, and says why not as
+ * sendFileRegion does; false when the file takes no sendfile (nothing was
+ * sent: the JavaScript path sends it).
+ */
 async function finishZeroCopySend(
   transfer: ZeroCopyTransfer,
   socket: Socket,
   length: number,
   stallMs: number | undefined,
-): Promise<void> {
+): Promise<boolean> {
   let sent: number;
   try {
     sent = await transfer.done;
   } catch (error) {
     if (!isZeroCopyError(error)) throw error;
+    if (NO_SENDFILE.has(error.code) && error.bytes === 0) return false;
     if (error.code === 'ETIMEDOUT' && stallMs !== undefined) {
       socket.destroy();
       throw new WriteStalledError(stallMs);
@@ -166,4 +173,5 @@ async function finishZeroCopySend(
   if (sent < length) {
     throw new FileChangedError(`file changed while sending (${sent} of ${length} bytes)`);
   }
+  return true;
 }
