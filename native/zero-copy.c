@@ -77,15 +77,20 @@ static void publish_progress(Job *job) {
   __atomic_store(&job->control[1], &value, __ATOMIC_RELEASE);
 }
 
-/* Waits until the socket is ready for `events`; 0, or an errno (ECANCELED, ETIMEDOUT). */
+/*
+ * Waits until the socket is ready for `events`; 0, or an errno (ECANCELED,
+ * ETIMEDOUT). A stall is declared only after a wait that found the socket
+ * not ready, so a thread that was not scheduled for a while (a busy machine)
+ * never mistakes its own delay for the peer's.
+ */
 static int wait_for_socket(Job *job, short events, int64_t last_progress) {
   for (;;) {
     if (cancelled(job)) return ECANCELED;
-    if (job->stall_ms > 0 && now_ms() - last_progress >= job->stall_ms) return ETIMEDOUT;
     struct pollfd entry = {.fd = job->socket_fd, .events = events};
     int ready = poll(&entry, 1, POLL_SLICE_MS);
     if (ready > 0) return 0; /* errors and hang-ups show in the next call */
     if (ready < 0 && errno != EINTR) return errno;
+    if (job->stall_ms > 0 && now_ms() - last_progress >= job->stall_ms) return ETIMEDOUT;
   }
 }
 
