@@ -6,22 +6,32 @@
  */
 const BATCH_BYTES = 1024 * 1024;
 /**
- * Batches of one fetch, shared by its receivers (one per source). A batch is
- * reused only once its write and its hashing (another thread) are done, so
- * these absorb the moments when either falls behind the socket: with four a
- * verified fetch from one source ran 860-1,100 MB/s, with eight 1,055-1,116
- * (bench:transfer); more did not help.
+ * Batches of a fetch from one source. A batch is reused only once its write
+ * and its hashing (another thread) are done, so these absorb the moments when
+ * either falls behind the socket: with four a verified fetch from one source
+ * ran 860-1,100 MB/s, with eight 1,055-1,116 (bench:transfer); more did not
+ * help.
  */
-const FETCH_BATCHES = 8;
-/** Each receiver keeps at least this many, so several sources each keep flowing. */
-const MIN_BATCHES = 4;
+const SINGLE_SOURCE_BATCHES = 8;
+/** Batches each receiver gets at most when several sources send at once. */
+const MAX_BATCHES_PER_SOURCE = 4;
+/**
+ * Batches all receivers of one fetch hold together when several sources send:
+ * the fetching process stays under 100 MB whatever the number of sources (with
+ * four each, eight sources took the fetcher to 110 MB peak RSS).
+ */
+const MULTI_SOURCE_BATCHES = 12;
 /** Batches kept for the next receiver. */
 const spareBatches: Buffer[] = [];
 const MAX_SPARE_BATCHES = 16;
 
 /** Batches for each of `receivers` receivers running at once for one fetch. */
 export function batchesPerReceiver(receivers: number): number {
-  return Math.max(MIN_BATCHES, Math.floor(FETCH_BATCHES / Math.max(1, receivers)));
+  if (receivers <= 1) return SINGLE_SOURCE_BATCHES;
+  return Math.max(
+    1,
+    Math.min(MAX_BATCHES_PER_SOURCE, Math.floor(MULTI_SOURCE_BATCHES / receivers)),
+  );
 }
 
 /** `count` batches, kept ones first. */
