@@ -21,18 +21,18 @@ import {kernelCopy} from './kernel-baseline.js';
 import type {LineRecord} from './line-process.js';
 import {megabytesPerSecond, memory, rate, ratio, sizeText} from './report.js';
 
-const SOURCES = 3;
 const DISCOVERY_TIMEOUT_MS = 15_000;
 
 export async function runMultiSourceScenario(context: ScenarioContext): Promise<void> {
   const size = context.options.multiSize;
+  const sourceCount = context.options.multiSources;
   const directory = await makeDir(context, 'multi');
   const downloadDir = await makeDir(context, 'multi-download');
   const name = 'multi-source.bin';
   const source = path.join(directory, name);
   context.print(
-    `multi: a ${sizeText(size)} file held by ${SOURCES} filer-tui processes, ` +
-      `fetched by a fourth`,
+    `multi: a ${sizeText(size)} file held by ${sourceCount} filer-tui processes, ` +
+      `fetched by one more`,
   );
   await writeRandomFile(source, size);
   const common = {
@@ -43,7 +43,7 @@ export async function runMultiSourceScenario(context: ScenarioContext): Promise<
   const nodes: FilerNode[] = [];
   try {
     const sources: FilerNode[] = [];
-    for (let index = 1; index <= SOURCES; index++) {
+    for (let index = 1; index <= sourceCount; index++) {
       const node = await startFilerNode({
         ...common,
         label: `multi-source-${index}`,
@@ -59,7 +59,7 @@ export async function runMultiSourceScenario(context: ScenarioContext): Promise<
     }
     await Promise.all(sources.map((node) => waitForHashed(node)));
     const first = sources[0] as FilerNode;
-    await waitForEvents(first, 'peer-added', SOURCES - 1);
+    await waitForEvents(first, 'peer-added', sourceCount - 1);
     const fetcher = await startFilerNode({
       ...common,
       label: 'multi-fetcher',
@@ -69,11 +69,13 @@ export async function runMultiSourceScenario(context: ScenarioContext): Promise<
     nodes.push(fetcher);
     // A node that holds the name answers a search and does not forward it, so
     // the fetcher must neighbour every source (the join through the first reaches all).
-    await waitForEvents(fetcher, 'peer-added', SOURCES).catch(() => undefined);
+    await waitForEvents(fetcher, 'peer-added', sourceCount).catch(() => undefined);
     const searchSince = fetcher.process.mark();
     fetcher.process.send(`search ${name}`);
-    const owners = await collectOwners(fetcher, name, searchSince);
-    context.print(`  the fetcher found ${owners.size} of ${SOURCES} sources by search`);
+    const owners = await collectOwners(fetcher, name, searchSince, sourceCount);
+    context.print(
+      `  the fetcher found ${owners.size} of ${sourceCount} sources by search`,
+    );
 
     const serveSince = sources.map((node) => node.process.mark());
     const outcome = await timedFetch(fetcher, name, undefined, 600_000, () =>
@@ -90,7 +92,7 @@ export async function runMultiSourceScenario(context: ScenarioContext): Promise<
         ),
     );
     context.print(
-      `  sources that sent bytes: ${served.length} of ${SOURCES} ` +
+      `  sources that sent bytes: ${served.length} of ${sourceCount} ` +
         `(${served.map((node) => node.id).join(', ') || 'none'}); ` +
         `transfer owner ${String(transfer.owner)}`,
     );
@@ -143,12 +145,13 @@ function waitForEvents(
 
 /**
  * Owners of `name` as the fetcher's catalogue lists them (file-added lines
- * carry the owner list each time it grows); stops at SOURCES or the timeout.
+ * carry the owner list each time it grows); stops at `wanted` or the timeout.
  */
 async function collectOwners(
   node: FilerNode,
   name: string,
   since: number,
+  wanted: number,
 ): Promise<Set<string>> {
   const owners = new Set<string>();
   await node.process
@@ -160,7 +163,7 @@ async function collectOwners(
             owners.add(String(owner));
           }
         }
-        return owners.size >= SOURCES;
+        return owners.size >= wanted;
       },
       {since, timeoutMs: DISCOVERY_TIMEOUT_MS},
     )

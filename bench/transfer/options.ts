@@ -13,8 +13,9 @@ export type BenchOptions = {
   rounds: number;
   /** The sparse file of the "large" scenario. */
   largeSize: number;
-  /** The file of the "multi" (three sources) scenario. */
+  /** The file of the "multi" scenario, and how many sources hold it. */
   multiSize: number;
+  multiSources: number;
   /** The built CLI to start (another build can be compared with --cli). */
   cliPath: string;
   /** When set, filer nodes run with --cpu-prof and write profiles here. */
@@ -30,7 +31,9 @@ export const USAGE = `npm run bench:transfer -- [options]
   --size SIZE        main scenario file size (default 1G; e.g. 256M, 1.5G, 1048576)
   --rounds N         alternating rounds of the main scenario (default 3)
   --large-size SIZE  sparse file of the large scenario (default 6G)
-  --multi-size SIZE  file held by three sources (default 1G)
+  --multi-size SIZE  file of the multi scenario (default 1G)
+  --sources N        sources holding it in the multi scenario, 2 to 8 (default 3;
+                     8 is the most a fetch asks at once, fetch-probed-owners)
   --cli PATH         built CLI to benchmark (default dist/cli.js)
   --cpu-prof DIR     run the filer nodes with node --cpu-prof, profiles into DIR
   --no-pin           let the scheduler place the processes (default: every sender
@@ -66,6 +69,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         rounds: {type: 'string'},
         'large-size': {type: 'string'},
         'multi-size': {type: 'string'},
+        sources: {type: 'string'},
         cli: {type: 'string'},
         'cpu-prof': {type: 'string'},
         'no-pin': {type: 'boolean'},
@@ -84,6 +88,10 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 99) {
     throw new OptionError(`--rounds must be a whole number from 1 to 99`);
   }
+  const multiSources = Number(values.sources ?? 3);
+  if (!Number.isInteger(multiSources) || multiSources < 2 || multiSources > 8) {
+    throw new OptionError(`--sources must be a whole number from 2 to 8`);
+  }
   const cliPath = values.cli ?? DEFAULT_CLI;
   if (!fs.existsSync(cliPath)) {
     throw new OptionError(`${cliPath} does not exist; run npm run build first`);
@@ -94,6 +102,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     rounds,
     largeSize: parseSize(values['large-size'] ?? '6G'),
     multiSize: parseSize(values['multi-size'] ?? '1G'),
+    multiSources,
     cliPath,
     pin: values['no-pin'] !== true,
     warmMemory: values['no-warm-memory'] !== true,
