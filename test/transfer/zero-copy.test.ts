@@ -21,6 +21,7 @@ import {
   type ZeroCopyTransfer,
 } from '../../source/node/native/zero-copy.js';
 import {LOOPBACK, MiB, testNetwork, writeRandomFile} from '../support/network.js';
+import type {TestNetwork} from '../support/network.js';
 
 const BUILT = fileURLToPath(
   new URL('../../native/build/zero-copy.node', import.meta.url),
@@ -94,9 +95,48 @@ async function rejectsWith(
   return failure as ZeroCopyError;
 }
 
-function started(transfer: ZeroCopyTransfer | undefined): ZeroCopyTransfer {
+type Setup = {
+  direction: 'send' | 'receive';
+  /** The file, and how it is opened ('r' to send from, 'w+' to receive into). */
+  file: string;
+  flags: string;
+  position?: number;
+  length: number;
+  stallMs?: number;
+};
+
+/** Opens the file and a socket pair, and starts the transfer on `near`. */
+async function startOver(
+  t: Pick<TestContext, 'after'>,
+  setup: Setup,
+): Promise<{transfer: ZeroCopyTransfer; near: net.Socket; far: net.Socket}> {
+  const handle = await fs.open(setup.file, setup.flags);
+  t.after(() => handle.close());
+  const {near, far} = await socketPair(t);
+  const transfer = startZeroCopy({
+    direction: setup.direction,
+    socket: near,
+    fd: handle.fd,
+    position: setup.position ?? 0,
+    length: setup.length,
+    stallMs: setup.stallMs ?? 10_000,
+  });
   assert.ok(transfer, 'the zero-copy transfer did not start');
-  return transfer;
+  return {transfer, near, far};
+}
+
+/** A file of `size` bytes that takes no disk space. */
+async function sparseFile(network: TestNetwork, size: number): Promise<string> {
+  const file = path.join(await network.tempDir('sparse'), 'sparse.bin');
+  await fs.writeFile(file, '');
+  await fs.truncate(file, size);
+  return file;
+}
+
+async function emptyFile(network: TestNetwork): Promise<string> {
+  const file = path.join(await network.tempDir('target'), 'target.bin');
+  await fs.writeFile(file, '');
+  return file;
 }
 
 test('sendfile sends exactly the asked region of the file', {skip}, async (t) => {
@@ -104,20 +144,14 @@ test('sendfile sends exactly the asked region of the file', {skip}, async (t) =>
   const file = path.join(await network.tempDir('send'), 'region.bin');
   await writeRandomFile(file, 5 * MiB);
   const content = await fs.readFile(file);
-  const handle = await fs.open(file, 'r');
-  t.after(() => handle.close());
-  const {near, far} = await socketPair(t);
   const length = 3 * MiB + 5;
-  const transfer = started(
-    startZeroCopy({
-      direction: 'send',
-      socket: near,
-      fd: handle.fd,
-      position: 1000,
-      length,
-      stallMs: 10_000,
-    }),
-  );
+  const {transfer, far} = await startOver(t, {
+    direction: 'send',
+    file,
+    flags: 'r',
+    position: 1000,
+    length,
+  });
   const received = await readBytes(far, length);
   assert.equal(await transfer.done, length);
   assert.equal(transfer.progress(), length);
@@ -131,19 +165,12 @@ test(
     const network = testNetwork(t);
     const file = path.join(await network.tempDir('short'), 'short.bin');
     await writeRandomFile(file, MiB);
-    const handle = await fs.open(file, 'r');
-    t.after(() => handle.close());
-    const {near, far} = await socketPair(t);
-    const transfer = started(
-      startZeroCopy({
-        direction: 'send',
-        socket: near,
-        fd: handle.fd,
-        position: 0,
-        length: 2 * MiB,
-        stallMs: 10_000,
-      }),
-    );
+    const {transfer, far} = await startOver(t, {
+      direction: 'send',
+      file,
+      flags: 'r',
+      length: 2 * MiB,
+    });
     await readBytes(far, MiB);
     assert.equal(await transfer.done, MiB);
   },
@@ -151,22 +178,13 @@ test(
 
 test('a reader that takes nothing stalls the send: ETIMEDOUT', {skip}, async (t) => {
   const network = testNetwork(t);
-  const file = path.join(await network.tempDir('stall'), 'sparse.bin');
-  await fs.writeFile(file, '');
-  await fs.truncate(file, 256 * MiB);
-  const handle = await fs.open(file, 'r');
-  t.after(() => handle.close());
-  const {near} = await socketPair(t);
-  const transfer = started(
-    startZeroCopy({
-      direction: 'send',
-      socket: near,
-      fd: handle.fd,
-      position: 0,
-      length: 256 * MiB,
-      stallMs: 200,
-    }),
-  );
+  const {transfer} = await startOver(t, {
+    direction: 'send',
+    file: await sparseFile(network, 256 * MiB),
+    flags: 'r',
+    length: 256 * MiB,
+    stallMs: 200,
+  });
   const failure = await rejectsWith(transfer, 'ETIMEDOUT');
   assert.equal(failure.side, 'socket');
   assert.ok(failure.bytes > 0 && failure.bytes < 256 * MiB);
@@ -177,22 +195,13 @@ test(
   {skip},
   async (t) => {
     const network = testNetwork(t);
-    const file = path.join(await network.tempDir('cancel'), 'sparse.bin');
-    await fs.writeFile(file, '');
-    await fs.truncate(file, 256 * MiB);
-    const handle = await fs.open(file, 'r');
-    t.after(() => handle.close());
-    const {near, far} = await socketPair(t);
-    const transfer = started(
-      startZeroCopy({
-        direction: 'send',
-        socket: near,
-        fd: handle.fd,
-        position: 0,
-        length: 256 * MiB,
-        stallMs: 0,
-      }),
-    );
+    const {transfer, near, far} = await startOver(t, {
+      direction: 'send',
+      file: await sparseFile(network, 256 * MiB),
+      flags: 'r',
+      length: 256 * MiB,
+      stallMs: 0,
+    });
     const farClosed = new Promise<void>((resolve) => far.once('close', () => resolve()));
     far.on('error', () => undefined);
     await readBytes(far, 1);
@@ -208,24 +217,17 @@ test(
   {skip},
   async (t) => {
     const network = testNetwork(t);
-    const directory = await network.tempDir('receive');
-    const source = path.join(directory, 'source.bin');
+    const source = path.join(await network.tempDir('receive'), 'source.bin');
     await writeRandomFile(source, 6 * MiB);
     const content = await fs.readFile(source);
-    const target = path.join(directory, 'target.bin');
-    const handle = await fs.open(target, 'w+');
-    t.after(() => handle.close());
-    const {near, far} = await socketPair(t);
-    const transfer = started(
-      startZeroCopy({
-        direction: 'receive',
-        socket: near,
-        fd: handle.fd,
-        position: 4096,
-        length: content.length,
-        stallMs: 10_000,
-      }),
-    );
+    const target = await emptyFile(network);
+    const {transfer, near, far} = await startOver(t, {
+      direction: 'receive',
+      file: target,
+      flags: 'w+',
+      position: 4096,
+      length: content.length,
+    });
     far.write(content);
     far.write('after the body');
     assert.equal(await transfer.done, content.length);
@@ -241,22 +243,12 @@ test(
   {skip},
   async (t) => {
     const network = testNetwork(t);
-    const handle = await fs.open(
-      path.join(await network.tempDir('early'), 'target.bin'),
-      'w+',
-    );
-    t.after(() => handle.close());
-    const {near, far} = await socketPair(t);
-    const transfer = started(
-      startZeroCopy({
-        direction: 'receive',
-        socket: near,
-        fd: handle.fd,
-        position: 0,
-        length: 4 * MiB,
-        stallMs: 10_000,
-      }),
-    );
+    const {transfer, far} = await startOver(t, {
+      direction: 'receive',
+      file: await emptyFile(network),
+      flags: 'w+',
+      length: 4 * MiB,
+    });
     far.end(Buffer.alloc(MiB + 3, 7));
     assert.equal(await transfer.done, MiB + 3);
   },
@@ -264,71 +256,46 @@ test(
 
 test('a peer that sends nothing stalls the receive: ETIMEDOUT', {skip}, async (t) => {
   const network = testNetwork(t);
-  const handle = await fs.open(
-    path.join(await network.tempDir('silent'), 'target.bin'),
-    'w+',
-  );
-  t.after(() => handle.close());
-  const {near, far} = await socketPair(t);
-  const transfer = started(
-    startZeroCopy({
-      direction: 'receive',
-      socket: near,
-      fd: handle.fd,
-      position: 0,
-      length: 4 * MiB,
-      stallMs: 200,
-    }),
-  );
+  const {transfer, far} = await startOver(t, {
+    direction: 'receive',
+    file: await emptyFile(network),
+    flags: 'w+',
+    length: 4 * MiB,
+    stallMs: 200,
+  });
   far.write(Buffer.alloc(1000));
   const failure = await rejectsWith(transfer, 'ETIMEDOUT');
   assert.equal(failure.bytes, 1000);
 });
 
+/** Receives 1 MiB into `file` opened with `flags`: the write must fail with `code`. */
+async function receiveFailsOnFile(
+  t: Pick<TestContext, 'after'>,
+  file: string,
+  flags: string,
+  code: string,
+): Promise<void> {
+  const {transfer, far} = await startOver(t, {
+    direction: 'receive',
+    file,
+    flags,
+    length: 4 * MiB,
+  });
+  far.write(Buffer.alloc(MiB));
+  const failure = await rejectsWith(transfer, code);
+  assert.equal(failure.side, 'file');
+}
+
 test('a file that cannot be written fails on the file side', {skip}, async (t) => {
   const network = testNetwork(t);
-  const target = path.join(await network.tempDir('read-only'), 'target.bin');
-  await fs.writeFile(target, '');
-  const handle = await fs.open(target, 'r');
-  t.after(() => handle.close());
-  const {near, far} = await socketPair(t);
-  const transfer = started(
-    startZeroCopy({
-      direction: 'receive',
-      socket: near,
-      fd: handle.fd,
-      position: 0,
-      length: 4 * MiB,
-      stallMs: 10_000,
-    }),
-  );
-  far.write(Buffer.alloc(MiB));
-  const failure = await rejectsWith(transfer, 'EBADF');
-  assert.equal(failure.side, 'file');
+  await receiveFailsOnFile(t, await emptyFile(network), 'r', 'EBADF');
 });
 
 test(
   'a file that takes no splice is written with pwrite instead: a full device says ENOSPC',
   {skip: skip || (existsSync('/dev/full') ? false : 'no /dev/full')},
-  async (t) => {
-    // splice(2) into /dev/full fails with EINVAL; its pwrite(2) with ENOSPC.
-    const handle = await fs.open('/dev/full', 'w');
-    t.after(() => handle.close());
-    const {near, far} = await socketPair(t);
-    const transfer = started(
-      startZeroCopy({
-        direction: 'receive',
-        socket: near,
-        fd: handle.fd,
-        position: 0,
-        length: 4 * MiB,
-        stallMs: 10_000,
-      }),
-    );
-    far.write(Buffer.alloc(MiB));
-    const failure = await rejectsWith(transfer, 'ENOSPC');
-    assert.equal(failure.side, 'file');
-  },
+  // splice(2) into /dev/full fails with EINVAL; its pwrite(2) with ENOSPC.
+  (t) => receiveFailsOnFile(t, '/dev/full', 'w', 'ENOSPC'),
 );
 
 test(
