@@ -328,11 +328,17 @@ static napi_value start_job(napi_env env, napi_callback_info info, JobKind kind)
     return NULL;
   }
   napi_value promise, name;
+  napi_create_string_utf8(env, "filer-tui zero-copy", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, NULL, settle,
+                                      &job->finished) != napi_ok) {
+    close(job->socket_fd);
+    close(job->file_fd);
+    free(job);
+    napi_throw_error(env, "ENOMEM", "cannot create the completion callback");
+    return NULL;
+  }
   napi_create_promise(env, &job->deferred, &promise);
   napi_create_reference(env, argv[4], 1, &job->control_ref);
-  napi_create_string_utf8(env, "filer-tui zero-copy", NAPI_AUTO_LENGTH, &name);
-  napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, NULL, NULL, NULL, settle,
-                                  &job->finished);
   pthread_attr_t attributes;
   pthread_attr_init(&attributes);
   pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
