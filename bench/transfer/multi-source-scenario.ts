@@ -18,7 +18,7 @@ import {
 } from './filer-cli.js';
 import {hashInChild, writeRandomFile} from './files.js';
 import {kernelCopy} from './kernel-baseline.js';
-import type {LineRecord} from './line-process.js';
+import {cpuSpent, type LineRecord} from './line-process.js';
 import {megabytesPerSecond, memory, rate, ratio, sizeText} from './report.js';
 
 const DISCOVERY_TIMEOUT_MS = 15_000;
@@ -78,9 +78,14 @@ export async function runMultiSourceScenario(context: ScenarioContext): Promise<
     );
 
     const serveSince = sources.map((node) => node.process.mark());
+    const cpuBefore = [fetcher, ...sources].map((node) => node.process.cpuSeconds());
     const outcome = await timedFetch(fetcher, name, undefined, 600_000, () =>
       context.memory.warm(size),
     );
+    const cpuPerGb = [fetcher, ...sources].map((node, index) => {
+      const spent = cpuSpent(cpuBefore[index], node.process.cpuSeconds());
+      return spent ? ((spent.user + spent.system) * 1e9) / size : undefined;
+    });
     const transfer = transferOf(outcome.record);
     const served = sources.filter((node, index) =>
       node.process.records
@@ -122,6 +127,12 @@ export async function runMultiSourceScenario(context: ScenarioContext): Promise<
           `(one round each)`,
       );
     }
+    const seconds = (value: number | undefined): string =>
+      value === undefined ? 'n/a' : `${value.toFixed(2)} s`;
+    context.print(
+      `  CPU per GB moved: fetcher ${seconds(cpuPerGb[0])}, sources ` +
+        cpuPerGb.slice(1).map(seconds).join(', '),
+    );
     context.print(
       `  peak RSS: fetcher ${memory(fetcher.process.peakRss())}, sources ` +
         sources.map((node) => memory(node.process.peakRss())).join(', '),
