@@ -56,19 +56,19 @@ export async function sendFileRegion(
 ): Promise<void> {
   if (length === 0) return;
   // Only with every earlier write (the header) already with the kernel.
-  const zeroCopy =
-    length >= ZERO_COPY_MIN_BYTES && socket.writableLength === 0
-      ? startZeroCopy({
-          direction: 'send',
-          socket,
-          fd,
-          position: start,
-          length,
-          stallMs: stallMs ?? 0,
-        })
-      : undefined;
-  if (zeroCopy && (await finishZeroCopySend(zeroCopy, socket, length, stallMs))) return;
-  if (zeroCopyFull()) onLimit?.('zero-copy-transfers', 'sending through JavaScript');
+  const wantsZeroCopy = length >= ZERO_COPY_MIN_BYTES && socket.writableLength === 0;
+  if (wantsZeroCopy) {
+    const zeroCopy = startZeroCopy({
+      direction: 'send',
+      socket,
+      fd,
+      position: start,
+      length,
+      stallMs: stallMs ?? 0,
+    });
+    if (zeroCopy && (await finishZeroCopySend(zeroCopy, socket, length, stallMs))) return;
+    if (zeroCopyFull()) onLimit?.('zero-copy-transfers', 'sending through JavaScript');
+  }
   const wantsBig = length > SMALL_BUFFER_BYTES;
   const big = wantsBig && bigSends < BIG_BUFFER_SENDS;
   if (big) bigSends++;

@@ -7,29 +7,28 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import {TransferCancelledError} from '../../protocol/errors.js';
 import {encodeFrame} from '../../protocol/frame.js';
-import {MessageType, type PeerAddress} from '../../protocol/messages.js';
+import {MessageType} from '../../protocol/messages.js';
 import {downloadFileName} from '../../protocol/safe-name.js';
-import type {SocketRegistry} from '../net/socket-registry.js';
 import {alternativeName, partFileName} from './download-names.js';
 import {receiveBody} from './reply-receiver.js';
-import type {WriteAt} from './write-at.js';
+import type {ReceiveRequest} from './receive-request.js';
 
-export type DownloadRequest = {
-  address: PeerAddress;
-  /** The name exactly as the owner knows it on the wire. */
+export type DownloadRequest = Pick<
+  ReceiveRequest,
+  | 'address'
+  | 'connectTimeoutMs'
+  | 'idleTimeoutMs'
+  | 'registry'
+  | 'signal'
+  | 'writeAt'
+  | 'onHeader'
+  | 'onProgress'
+> & {
   /** The exact bytes of the name on the wire. */
   wireName: Buffer;
   /** The decoded name (checked again here; saved as downloadFileName(name)). */
   name: string;
   downloadDir: string;
-  connectTimeoutMs: number;
-  idleTimeoutMs: number;
-  registry?: SocketRegistry;
-  signal?: AbortSignal;
-  /** Tests inject write failures here. */
-  writeAt?: WriteAt;
-  onHeader?: (total: number) => void;
-  onProgress?: (received: number) => void;
 };
 
 export type DownloadResult = {path: string; name: string; size: number};
@@ -43,19 +42,14 @@ export async function downloadToFile(request: DownloadRequest): Promise<Download
   const part = await openPartFile(target);
   let partPath: string | undefined = part.path;
   try {
+    // Everything else is for the receiver as it is.
+    const {wireName, name, downloadDir, ...receive} = request;
     const size = await receiveBody({
-      address: request.address,
-      request: encodeFrame(MessageType.fileGet, request.wireName),
+      ...receive,
+      request: encodeFrame(MessageType.fileGet, wireName),
       fd: part.handle.fd,
       position: 0,
       fileLabel: part.path,
-      connectTimeoutMs: request.connectTimeoutMs,
-      idleTimeoutMs: request.idleTimeoutMs,
-      registry: request.registry,
-      signal: request.signal,
-      writeAt: request.writeAt,
-      onHeader: request.onHeader,
-      onProgress: request.onProgress,
     });
     await part.handle.close();
     const finalPath = await publish(part.path, target);

@@ -7,7 +7,7 @@
  */
 import type {Socket} from 'node:net';
 import {PeerTimeoutError} from '../../protocol/errors.js';
-import {isZeroCopyError, startZeroCopy} from '../native/zero-copy.js';
+import {isZeroCopyError, startZeroCopy, zeroCopyAvailable} from '../native/zero-copy.js';
 import {DiskWriteError} from './transfer-errors.js';
 
 /** Smaller bodies are received in JavaScript: a thread costs more than it saves. */
@@ -15,7 +15,7 @@ const ZERO_COPY_MIN_BYTES = 4 * 1024 * 1024;
 /** How often progress is read from the receiving thread. */
 const PROGRESS_EVERY_MS = 200;
 
-/** Whether a body of `length` bytes may be received zero-copy. */
+/** Whether a body of `length` bytes may be received zero-copy (here, with this request). */
 export function wantsZeroCopy(
   request: {onBatch?: unknown; writeAt?: unknown},
   length: number,
@@ -23,7 +23,8 @@ export function wantsZeroCopy(
   return (
     request.onBatch === undefined &&
     request.writeAt === undefined &&
-    length >= ZERO_COPY_MIN_BYTES
+    length >= ZERO_COPY_MIN_BYTES &&
+    zeroCopyAvailable()
   );
 }
 
